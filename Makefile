@@ -1,0 +1,74 @@
+# guichet: two commands on a fresh clone.
+#   make run   set up everything (virtualenv, knowledge base, model) and start the assistant
+#   make test  set up everything and run the whole test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+REQUIRED_PYTHON := 3.10
+VENV := .venv
+BIN := $(VENV)/bin
+MODEL := models/guichet.tar.gz
+RASA_PORT ?= 5005
+ACTIONS_PORT ?= 5055
+export GUICHET_DATABASE_URL ?= sqlite:///$(CURDIR)/var/guichet.db
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+
+# Python 3.10 exactly (Rasa 3.6 refuses 3.11): python3.10 on PATH, else pyenv's newest 3.10.x.
+PYTHON := $(shell \
+  if python3.10 -c 'import sys' >/dev/null 2>&1; then command -v python3.10; \
+  elif command -v pyenv >/dev/null 2>&1; then \
+    v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.10\.[0-9]+$$' | sort -V | tail -n 1); \
+    [ -n "$$v" ] && PYENV_VERSION=$$v pyenv which python 2>/dev/null; \
+  fi)
+
+TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+
+.PHONY: help run test setup kb lint train clean
+
+help:
+	@echo "make run    start the assistant (Rasa REST channel on :$(RASA_PORT), action server on :$(ACTIONS_PORT))"
+	@echo "make test   run the whole test suite"
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Python $(REQUIRED_PYTHON) est introuvable : installez-le (par exemple 'pyenv install 3.10.13')" \
+	       "ou mettez python$(REQUIRED_PYTHON) dans le PATH. Rasa 3.6 ne fonctionne pas avec une autre version." >&2; \
+	  exit 1; fi
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" wheel
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip check
+	@touch $@
+
+setup: $(BIN)/.installed
+
+kb: setup
+	@mkdir -p var
+	$(BIN)/guichet kb load
+
+# Retrain only when the configuration, the domain or the training data changed since the last training.
+$(MODEL): $(BIN)/.installed $(TRAINING_DATA)
+	$(BIN)/rasa train --fixed-model-name guichet --out models --quiet
+	@touch $@
+
+train: $(MODEL)
+
+run: kb $(MODEL)
+	@echo "Assistant : http://localhost:$(RASA_PORT)/webhooks/rest/webhook (Ctrl+C pour arrêter)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(BIN)/rasa run actions --actions actions --port $(ACTIONS_PORT) & \
+	  $(BIN)/rasa run --model $(MODEL) --port $(RASA_PORT) --cors '*' \
+	    --endpoints endpoints.yml --credentials credentials.yml & \
+	  wait
+
+lint: setup
+	$(BIN)/ruff check assistant actions tests bench
+
+test: kb $(MODEL)
+	$(BIN)/ruff check assistant actions tests bench
+	$(BIN)/rasa data validate --fail-on-warnings --quiet
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) models var .rasa results

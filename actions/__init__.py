@@ -1,0 +1,1 @@
+"""Thin rasa_sdk adapters: read the tracker, call `assistant`, send French replies with a contract payload."""

@@ -1,0 +1,92 @@
+"""Help, fallback and the topic menu: what to say when the user's need is not known yet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge_base import KnowledgeAction
+from actions.messages import send_reply
+from assistant.answers import Reply
+from assistant.knowledge import KnowledgeBase
+
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def topics_payload(knowledge: KnowledgeBase) -> list[dict]:
+    return [{"slug": topic.slug, "title": topic.title} for topic in knowledge.topics]
+
+
+def choose_topic_reply(knowledge: KnowledgeBase) -> Reply:
+    """A follow-up with nothing to follow: ask which topic, with the topics as buttons."""
+    return Reply(
+        text="De quelle démarche parlez-vous ? Choisissez un thème ou décrivez votre situation en quelques mots.",
+        payload={"type": "help", "topics": topics_payload(knowledge)},
+        topic_choices=list(knowledge.topics),
+    )
+
+
+class ActionHelp(KnowledgeAction):
+    """What the assistant can do, with the topics of the knowledge base as buttons."""
+
+    def name(self) -> str:
+        return "action_help"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        knowledge = self.knowledge
+        partners = ", ".join(partner.short_name for partner in knowledge.partners)
+        text = (
+            "Je vous aide à préparer vos démarches administratives, comme au guichet d'une France Services : "
+            f"je connais {len(knowledge.procedures)} démarches de {len(knowledge.partners)} organismes "
+            f"({partners}).\n"
+            "Décrivez votre situation avec vos mots (« je déménage », « j'ai perdu ma carte Vitale ») "
+            "ou choisissez un thème. Je vous donne les étapes, les documents à préparer et le lien officiel."
+        )
+        send_reply(
+            dispatcher,
+            Reply(text=text, payload={"type": "help", "topics": topics_payload(knowledge)},
+                  topic_choices=list(knowledge.topics)),
+        )
+        return []
+
+
+class ActionHandleFallback(KnowledgeAction):
+    """Low confidence: first ask to rephrase, then, if it happens again in a row, offer the topics."""
+
+    def name(self) -> str:
+        return "action_handle_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        if consecutive_fallbacks(tracker) < 2:
+            dispatcher.utter_message(
+                text=(
+                    "Je n'ai pas bien compris votre demande. Pouvez-vous la reformuler avec d'autres mots ? "
+                    "Par exemple : « je déménage » ou « j'ai perdu ma carte Vitale »."
+                ),
+                json_message={"type": "fallback"},
+            )
+            return []
+        knowledge = self.knowledge
+        send_reply(
+            dispatcher,
+            Reply(
+                text="Je ne comprends toujours pas, désolé. Choisissez le thème qui correspond à votre situation :",
+                payload={"type": "fallback", "topics": topics_payload(knowledge)},
+                topic_choices=list(knowledge.topics),
+            ),
+        )
+        return []
+
+
+def consecutive_fallbacks(tracker: Tracker) -> int:
+    """How many of the latest user messages in a row were not understood, this one included."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        if (event.get("parse_data") or {}).get("intent", {}).get("name") != FALLBACK_INTENT:
+            break
+        count += 1
+    return count

@@ -1,0 +1,1 @@
+"""guichet: the library behind the France Services assistant (no Rasa import here)."""

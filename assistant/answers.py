@@ -1,0 +1,194 @@
+"""French answers composed from the knowledge base, shared by the Rasa actions and the `guichet` CLI.
+
+The functions here decide *what* to answer (one procedure in detail, a life event's checklist, or a
+short list to choose from) and write it in plain French; the actions only turn the result into Rasa
+messages and buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from assistant.knowledge import KnowledgeBase, Procedure, Topic
+
+# A procedure is answered in detail when its score is at least this high and clearly above the next one.
+FOCUS_MIN_SCORE = 0.2
+FOCUS_MIN_LEAD = 1.25
+LIST_LENGTH = 5
+
+
+@dataclass
+class Reply:
+    """What to say: the text, the contract payload, and the choices to offer as buttons."""
+
+    text: str
+    payload: dict
+    procedures: list[Procedure] = field(default_factory=list)
+    focus: Procedure | None = None
+    procedure_choices: list[Procedure] = field(default_factory=list)
+    topic_choices: list[Topic] = field(default_factory=list)
+
+
+def procedures_payload(topic: str, procedures: Sequence[Procedure]) -> dict:
+    """The integrators' contract for procedure answers (README, « Contract »)."""
+    return {
+        "type": "procedures",
+        "topic": topic,
+        "procedures": [
+            {"id": p.id, "title": p.title, "partner": p.partner, "url": p.online_service} for p in procedures
+        ],
+    }
+
+
+def answer_topic(
+    knowledge: KnowledgeBase, topic_slug: str, message: str, *, partner: str | None = None
+) -> Reply:
+    """Answer a question about a topic: the best procedure in detail, the checklist, or a short list."""
+    topic = knowledge.topic(topic_slug)
+    if topic is None:
+        raise ValueError(f"unknown topic {topic_slug!r}")
+    note = ""
+    if partner and not knowledge.procedures_for(topic=topic.slug, partner=partner):
+        note = (
+            f"Je n'ai pas de démarche de {_partner_short_name(knowledge, partner)} pour « {topic.title} ». "
+            "Voici ce que je peux vous dire sur ce sujet.\n\n"
+        )
+        partner = None
+    candidates = knowledge.procedures_for(topic=topic.slug, partner=partner)
+    focus = _clear_best(knowledge, message, topic.slug, partner, candidates)
+    if focus is not None:
+        others = [p for p in candidates if p.id != focus.id][: LIST_LENGTH - 1]
+        text = note + procedure_card(knowledge, focus)
+        if others:
+            text += "\n\nÀ voir aussi : " + " ; ".join(p.title for p in others) + "."
+        return Reply(
+            text=text, payload=procedures_payload(topic.slug, [focus, *others]), procedures=[focus, *others],
+            focus=focus, procedure_choices=others,
+        )
+    if topic.is_life_event and partner is None:
+        items = knowledge.checklist(topic.slug)
+        procedures = [item.procedure for item in items]
+        return Reply(
+            text=note + checklist_text(knowledge, topic), payload=procedures_payload(topic.slug, procedures),
+            procedures=procedures, procedure_choices=procedures,
+        )
+    ranked = _ranked(knowledge, message, topic.slug, partner, candidates)[:LIST_LENGTH]
+    intro = f"**{topic.title}** : voici les démarches qui correspondent à votre demande."
+    lines = [f"{i}. {p.title} ({_partner_short_name(knowledge, p.partner)})" for i, p in enumerate(ranked, 1)]
+    text = note + "\n".join([intro, *lines, "", "Dites-moi laquelle vous intéresse pour avoir le détail."])
+    return Reply(
+        text=text, payload=procedures_payload(topic.slug, ranked), procedures=ranked, procedure_choices=ranked
+    )
+
+
+def answer_details(knowledge: KnowledgeBase, topic: str, procedure: Procedure) -> Reply:
+    """One procedure in detail: steps, documents, cost, delay and official links."""
+    return Reply(
+        text=procedure_card(knowledge, procedure), payload=procedures_payload(topic, [procedure]),
+        procedures=[procedure], focus=procedure,
+    )
+
+
+def answer_documents(knowledge: KnowledgeBase, topic: str, procedures: Sequence[Procedure]) -> Reply:
+    """The documents to have at hand for the procedures being discussed."""
+    blocks = []
+    for procedure in procedures:
+        documents = "\n".join(f"• {document}" for document in procedure.documents)
+        blocks.append(f"**{procedure.title}** ({_partner_short_name(knowledge, procedure.partner)})\n{documents}")
+    text = "Documents à avoir sous la main :\n\n" + "\n\n".join(blocks) + "\n\n" + _sources(procedures)
+    return Reply(
+        text=text, payload=procedures_payload(topic, procedures), procedures=list(procedures),
+        focus=procedures[0] if len(procedures) == 1 else None,
+    )
+
+
+def ask_which_procedure(topic: str, procedures: Sequence[Procedure]) -> Reply:
+    return Reply(
+        text="De quelle démarche voulez-vous le détail ?", payload=procedures_payload(topic, procedures),
+        procedures=list(procedures), procedure_choices=list(procedures),
+    )
+
+
+def procedure_card(knowledge: KnowledgeBase, procedure: Procedure) -> str:
+    """A procedure as a readable card: who, what, how, with which papers, and the official sources."""
+    partner = knowledge.partner(procedure.partner)
+    lines = [f"**{procedure.title}** — {partner.name if partner else procedure.partner}", procedure.summary,
+             f"Pour qui : {procedure.audience}", "", "Étapes :"]
+    lines += [f"{number}. {step}" for number, step in enumerate(procedure.steps, 1)]
+    lines += ["", "Documents à avoir sous la main :"] + [f"• {document}" for document in procedure.documents]
+    costs_and_delays = (("Coût", procedure.cost), ("Délai", procedure.delay))
+    practical = [f"{label} : {value}" for label, value in costs_and_delays if value]
+    if practical:
+        lines += ["", *practical]
+    lines += ["", f"Service en ligne : {procedure.online_service}"]
+    if procedure.needs_advisor:
+        lines.append("Ce dossier peut être complexe : un conseiller France Services peut vous accompagner.")
+    lines.append(_sources([procedure]))
+    return "\n".join(lines)
+
+
+def checklist_text(knowledge: KnowledgeBase, topic: Topic) -> str:
+    """A life event's checklist across partners, in the order to do things."""
+    items = knowledge.checklist(topic.slug)
+    lines = [f"**{topic.title}** : voici les démarches à faire, dans l'ordre, organisme par organisme."]
+    if topic.advice:
+        lines += ["", topic.advice + (f" ({topic.advice_url})" if topic.advice_url else "")]
+    lines.append("")
+    for number, item in enumerate(items, 1):
+        partner = _partner_short_name(knowledge, item.procedure.partner)
+        lines.append(f"{number}. {item.when} — {item.procedure.title} ({partner}) : {item.procedure.online_service}")
+    lines += [
+        "",
+        "Demandez-moi le détail d'une démarche, par exemple « et pour la CAF ? » ou « quels papiers ? ».",
+        _sources(item.procedure for item in items),
+    ]
+    return "\n".join(lines)
+
+
+def _sources(procedures: Iterable[Procedure]) -> str:
+    procedures = list(procedures)
+    references = ", ".join(dict.fromkeys(p.service_public_url for p in procedures))
+    dates = sorted({p.reviewed for p in procedures})
+    if len(dates) == 1:
+        checked = f"informations vérifiées le {dates[0]:%d/%m/%Y}"
+    else:
+        checked = f"informations vérifiées entre le {dates[0]:%d/%m/%Y} et le {dates[-1]:%d/%m/%Y}"
+    label = "Fiche officielle" if len(procedures) == 1 else "Fiches officielles"
+    return f"{label} Service Public : {references} ({checked})."
+
+
+def _partner_short_name(knowledge: KnowledgeBase, slug: str) -> str:
+    partner = knowledge.partner(slug)
+    return partner.short_name if partner else slug
+
+
+def _ranked(
+    knowledge: KnowledgeBase, message: str, topic: str, partner: str | None, candidates: list[Procedure]
+) -> list[Procedure]:
+    """Candidates by relevance to the message; ties (an empty message) keep the topic's own order."""
+    if not _meaningful(message):
+        return candidates
+    scores = {hit.procedure.id: hit.score for hit in knowledge.search(message, topic=topic, partner=partner,
+                                                                      limit=len(candidates))}
+    return sorted(candidates, key=lambda p: -scores.get(p.id, 0.0))
+
+
+def _clear_best(
+    knowledge: KnowledgeBase, message: str, topic: str, partner: str | None, candidates: list[Procedure]
+) -> Procedure | None:
+    if len(candidates) == 1:
+        return candidates[0]
+    if not _meaningful(message):
+        return None
+    hits = knowledge.search(message, topic=topic, partner=partner, limit=2)
+    if not hits or hits[0].score < FOCUS_MIN_SCORE:
+        return None
+    if len(hits) > 1 and hits[0].score < FOCUS_MIN_LEAD * hits[1].score:
+        return None
+    return hits[0].procedure
+
+
+def _meaningful(message: str) -> bool:
+    """Button payloads such as `/topic_logement` carry no words to rank by."""
+    return bool(message.strip()) and not message.lstrip().startswith("/")

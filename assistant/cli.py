@@ -1,0 +1,123 @@
+"""The `guichet` command: load the knowledge base and look procedures up from a terminal."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from sqlalchemy.engine import make_url
+
+from assistant import config
+from assistant.answers import procedure_card
+from assistant.db import create_database_engine, create_schema, create_session_factory
+from assistant.knowledge import KnowledgeBase
+from assistant.knowledge.loader import KnowledgeValidationError, load_knowledge_into_database, read_knowledge
+
+console = Console()
+errors = Console(stderr=True)
+
+database_option = click.option(
+    "--database-url", envvar="GUICHET_DATABASE_URL", default=config.database_url, show_default="var/guichet.db",
+    help="URL SQLAlchemy de la base (sqlite:///…, postgresql://…).",
+)
+directory_option = click.option(
+    "--directory", type=click.Path(file_okay=False, path_type=Path), default=config.knowledge_directory,
+    show_default="knowledge/", help="Dossier des fichiers relus de la base de connaissances.",
+)
+
+
+@click.group(help="Assistant France Services : base de connaissances et recherche de démarches.")
+def main() -> None:
+    pass
+
+
+@main.group(help="Base de connaissances des démarches.")
+def kb() -> None:
+    pass
+
+
+@kb.command("check", help="Vérifie les fichiers de la base de connaissances sans rien écrire.")
+@directory_option
+def kb_check(directory: Path) -> None:
+    knowledge = _read_or_exit(directory)
+    console.print(
+        f"Fichiers valides : {len(knowledge.partners.partners)} partenaires, "
+        f"{len(knowledge.topics.topics)} thèmes, {len(knowledge.procedures)} démarches."
+    )
+
+
+@kb.command("load", help="Valide puis charge la base de connaissances dans la base de données.")
+@directory_option
+@database_option
+def kb_load(directory: Path, database_url: str) -> None:
+    engine = create_database_engine(database_url)
+    try:
+        create_schema(engine)
+        summary = load_knowledge_into_database(create_session_factory(engine), directory)
+    except KnowledgeValidationError as error:
+        _print_validation_errors(error)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    where = make_url(database_url).render_as_string(hide_password=True)
+    console.print(
+        f"Base de connaissances à jour ({where}) : {summary.partners} partenaires, "
+        f"{summary.topics} thèmes, {summary.procedures} démarches."
+    )
+    if summary.changed:
+        for table, change in summary.changes.items():
+            if change.total:
+                console.print(
+                    f"  {table} : {change.added} ajout(s), {change.updated} modification(s), "
+                    f"{change.removed} suppression(s)"
+                )
+    else:
+        console.print("  Aucune modification.")
+
+
+@main.command(help="Cherche les démarches qui répondent à une question, par exemple : guichet ask \"carte grise\".")
+@click.argument("question")
+@click.option("--limit", default=3, show_default=True, type=click.IntRange(1, 20), help="Nombre de fiches.")
+@click.option("--topic", help="Limiter à un thème (slug, par exemple demenagement).")
+@click.option("--partner", help="Limiter à un partenaire (slug, par exemple caf).")
+@database_option
+def ask(question: str, limit: int, topic: str | None, partner: str | None, database_url: str) -> None:
+    knowledge = KnowledgeBase.from_database_url(database_url)
+    if not knowledge.procedures:
+        errors.print("La base de connaissances est vide : lancez d'abord « guichet kb load ».")
+        sys.exit(1)
+    for kind, value, known in (("thème", topic, knowledge.topic), ("partenaire", partner, knowledge.partner)):
+        if value and known(value) is None:
+            errors.print(f"{kind.capitalize()} inconnu : « {value} ».")
+            sys.exit(2)
+    hits = [hit for hit in knowledge.search(question, topic=topic, partner=partner, limit=limit) if hit.score > 0]
+    if not hits:
+        console.print("Aucune démarche ne correspond à cette question. Essayez avec d'autres mots.")
+        sys.exit(1)
+    for hit in hits:
+        console.print(Panel(_terminal_markup(procedure_card(knowledge, hit.procedure)), expand=False,
+                            subtitle=f"{hit.procedure.id} · pertinence {hit.score:.2f}"))
+
+
+def _terminal_markup(card: str) -> str:
+    """Turn the card's **bold** into Rich markup; everything else is printed literally."""
+    return re.sub(r"\*\*(.+?)\*\*", r"[bold]\1[/bold]", escape(card))
+
+
+def _read_or_exit(directory: Path):
+    try:
+        return read_knowledge(directory)
+    except KnowledgeValidationError as error:
+        _print_validation_errors(error)
+        sys.exit(1)
+
+
+def _print_validation_errors(error: KnowledgeValidationError) -> None:
+    for line in error.errors:
+        errors.print(escape(line), highlight=False, soft_wrap=True)
+    errors.print(f"{len(error.errors)} erreur(s) : rien n'a été chargé.")

@@ -1,0 +1,97 @@
+"""The knowledge base of partner procedures: load, validate and query."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy.orm import sessionmaker
+
+from assistant.db import create_database_engine, create_schema, create_session_factory
+from assistant.knowledge import repository
+from assistant.knowledge.entities import ChecklistItem, Partner, Procedure, Topic
+from assistant.knowledge.search import PartnerMatcher, ProcedureSearch, SearchHit
+
+__all__ = ["ChecklistItem", "KnowledgeBase", "Partner", "Procedure", "SearchHit", "Topic"]
+
+
+class KnowledgeBase:
+    """A read-only snapshot of the knowledge base, read once from the database and queried in memory.
+
+    The catalogue is small (about a hundred procedures) and changes only when `guichet kb load` runs,
+    so answering from memory keeps every conversation turn free of database round trips.
+    """
+
+    def __init__(
+        self,
+        partners: list[Partner],
+        topics: list[Topic],
+        procedures: list[Procedure],
+        checklists: dict[str, list[ChecklistItem]],
+    ):
+        self.partners = partners
+        self.topics = topics
+        self.procedures = procedures
+        self._partners = {partner.slug: partner for partner in partners}
+        self._topics = {topic.slug: topic for topic in topics}
+        self._procedures = {procedure.id: procedure for procedure in procedures}
+        self._checklists = checklists
+
+    @classmethod
+    def from_session_factory(cls, session_factory: sessionmaker) -> KnowledgeBase:
+        with session_factory() as session:
+            partners = repository.list_partners(session=session)
+            topics = repository.list_topics(session=session)
+            procedures = repository.list_procedures(session=session)
+            by_id = {procedure.id: procedure for procedure in procedures}
+            checklists = {
+                topic.slug: repository.list_checklist(session=session, topic=topic.slug, procedures=by_id)
+                for topic in topics
+            }
+        return cls(partners, topics, procedures, checklists)
+
+    @classmethod
+    def from_database_url(cls, url: str) -> KnowledgeBase:
+        engine = create_database_engine(url)
+        create_schema(engine)
+        try:
+            return cls.from_session_factory(create_session_factory(engine))
+        finally:
+            engine.dispose()
+
+    def partner(self, slug: str) -> Partner | None:
+        return self._partners.get(slug)
+
+    def topic(self, slug: str) -> Topic | None:
+        return self._topics.get(slug)
+
+    def procedure(self, procedure_id: str) -> Procedure | None:
+        return self._procedures.get(procedure_id)
+
+    def checklist(self, topic: str) -> list[ChecklistItem]:
+        return list(self._checklists.get(topic, []))
+
+    def procedures_for(self, *, topic: str | None = None, partner: str | None = None) -> list[Procedure]:
+        """Procedures of a topic and/or partner: a life event's checklist order first, then file order."""
+        rank = {item.procedure.id: index for index, item in enumerate(self._checklists.get(topic or "", []))}
+        selected = [
+            procedure
+            for procedure in self.procedures
+            if (topic is None or topic in procedure.topics) and (partner is None or procedure.partner == partner)
+        ]
+        return sorted(selected, key=lambda procedure: rank.get(procedure.id, len(rank)))
+
+    def search(
+        self, text: str, *, topic: str | None = None, partner: str | None = None, limit: int = 5
+    ) -> list[SearchHit]:
+        return self._search.search(text, topic=topic, partner=partner, limit=limit)
+
+    def partners_mentioned(self, text: str) -> list[str]:
+        return self._partner_matcher.find(text)
+
+    @cached_property
+    def _search(self) -> ProcedureSearch:
+        return ProcedureSearch(self.procedures, self.partners, self.topics)
+
+    @cached_property
+    def _partner_matcher(self) -> PartnerMatcher:
+        return PartnerMatcher(self.partners)

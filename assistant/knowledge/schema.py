@@ -1,0 +1,176 @@
+"""Validation of the reviewed YAML files, with errors that name the file, the record and the field."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Extra, HttpUrl, ValidationError, conlist, constr, validator
+
+SLUG = r"^[a-z][a-z_]*[a-z]$"
+PROCEDURE_ID = r"^[a-z0-9]+(-[a-z0-9]+)+$"
+SERVICE_PUBLIC_URL = re.compile(
+    r"^https://www\.service-public\.(?:gouv\.)?fr/"
+    r"(?P<space>particuliers|professionnels-entreprises|associations)/vosdroits/(?P<reference>[FNR]\d+)$"
+)
+CURRENT_SERVICE_PUBLIC_HOST = "https://www.service-public.gouv.fr"
+
+Text = constr(strip_whitespace=True, min_length=2)
+
+
+class _Record(BaseModel):
+    class Config:
+        extra = Extra.forbid
+        anystr_strip_whitespace = True
+
+
+def _https_only(value: HttpUrl | None) -> HttpUrl | None:
+    if value is not None and value.scheme != "https":
+        raise ValueError("l'adresse doit commencer par https://")
+    return value
+
+
+class PartnerRecord(_Record):
+    slug: constr(regex=SLUG)
+    name: Text
+    short_name: Text
+    website: HttpUrl
+    aliases: conlist(Text, min_items=1)
+
+    _https = validator("website", allow_reuse=True)(_https_only)
+
+
+class PartnersFile(_Record):
+    partners: conlist(PartnerRecord, min_items=1)
+
+
+class ChecklistEntry(_Record):
+    procedure: constr(regex=PROCEDURE_ID)
+    when: Text
+
+
+class TopicRecord(_Record):
+    slug: constr(regex=SLUG)
+    title: Text
+    kind: Literal["life_event", "everyday"]
+    description: Text
+    advice: Text | None = None
+    advice_url: HttpUrl | None = None
+    checklist: list[ChecklistEntry] = []
+
+    _https = validator("advice_url", allow_reuse=True)(_https_only)
+
+    @validator("checklist")
+    def life_events_have_a_checklist(cls, checklist, values):  # noqa: N805
+        if values.get("kind") == "life_event" and len(checklist) < 2:
+            raise ValueError("un événement de vie doit avoir une checklist d'au moins 2 démarches")
+        return checklist
+
+
+class TopicsFile(_Record):
+    topics: conlist(TopicRecord, min_items=1)
+
+
+class ProcedureRecord(_Record):
+    id: constr(regex=PROCEDURE_ID)
+    title: Text
+    topics: conlist(constr(regex=SLUG), min_items=1)
+    audience: Text
+    summary: Text
+    steps: conlist(Text, min_items=2, max_items=8)
+    documents: conlist(Text, min_items=1)
+    online_service: HttpUrl
+    service_public: str
+    cost: Text | None = None
+    delay: Text | None = None
+    needs_advisor: bool = False
+    keywords: list[Text] = []
+    reviewed: date
+
+    _https = validator("online_service", allow_reuse=True)(_https_only)
+
+    @validator("service_public")
+    def is_a_service_public_sheet(cls, url: str) -> str:  # noqa: N805
+        if not SERVICE_PUBLIC_URL.match(url.strip()):
+            raise ValueError(
+                "attendu l'adresse d'une fiche Service Public, "
+                "par exemple https://www.service-public.gouv.fr/particuliers/vosdroits/F1234"
+            )
+        return url.strip()
+
+    @validator("reviewed")
+    def not_in_the_future(cls, reviewed: date) -> date:  # noqa: N805
+        if reviewed > date.today():
+            raise ValueError("la date de vérification ne peut pas être dans le futur")
+        return reviewed
+
+    @property
+    def service_public_reference(self) -> str:
+        return SERVICE_PUBLIC_URL.match(self.service_public)["reference"]
+
+    @property
+    def service_public_canonical_url(self) -> str:
+        """The sheet on service-public.gouv.fr, the portal's address since October 2025."""
+        match = SERVICE_PUBLIC_URL.match(self.service_public)
+        return f"{CURRENT_SERVICE_PUBLIC_HOST}/{match['space']}/vosdroits/{match['reference']}"
+
+
+class ProceduresFile(_Record):
+    partner: constr(regex=SLUG)
+    procedures: conlist(ProcedureRecord, min_items=1)
+
+
+FRENCH_MESSAGES = {
+    "value_error.missing": "champ obligatoire manquant",
+    "value_error.extra": "champ inconnu (vérifiez l'orthographe)",
+    "type_error.none.not_allowed": "ne peut pas être vide",
+    "type_error.str": "doit être un texte",
+    "type_error.bool": "doit valoir true ou false",
+    "type_error.list": "doit être une liste",
+    "type_error.dict": "doit être un dictionnaire (clé: valeur)",
+    "value_error.date": "date invalide (format attendu : AAAA-MM-JJ)",
+    "type_error.date": "date invalide (format attendu : AAAA-MM-JJ)",
+    "value_error.str.regex": "format invalide",
+    "value_error.const": "valeur non permise",
+    "value_error.url.scheme": "adresse web invalide (https://… attendu)",
+    "value_error.url": "adresse web invalide",
+}
+
+
+def _french_message(item: dict) -> str:
+    kind, context = item["type"], item.get("ctx") or {}
+    if kind == "value_error.any_str.min_length":
+        return f"texte trop court (au moins {context['limit_value']} caractères)"
+    if kind == "value_error.list.min_items":
+        return f"au moins {context['limit_value']} élément(s) attendu(s)"
+    if kind == "value_error.list.max_items":
+        return f"au plus {context['limit_value']} éléments attendus"
+    if kind == "value_error.const" and "permitted" in context:
+        return "valeur non permise, attendu : " + " ou ".join(map(str, context["permitted"]))
+    for prefix, message in FRENCH_MESSAGES.items():
+        if kind == prefix or kind.startswith(prefix + "."):
+            return message
+    return item["msg"]  # our own validators already speak French
+
+
+def describe_validation_error(error: ValidationError, document: object) -> list[str]:
+    """Turn pydantic's errors into French lines with readable paths: `procedures[caf-rsa].steps : …`."""
+    return [f"{_readable_location(item['loc'], document)} : {_french_message(item)}" for item in error.errors()]
+
+
+def _readable_location(location: tuple, document: object) -> str:
+    parts: list[str] = []
+    node = document
+    for key in location:
+        if key == "__root__":
+            continue
+        if isinstance(key, int):
+            record = node[key] if isinstance(node, list) and key < len(node) else None
+            label = record.get("id") or record.get("slug") if isinstance(record, dict) else None
+            parts[-1] = f"{parts[-1]}[{label or f'n°{key + 1}'}]" if parts else f"[{key + 1}]"
+            node = record
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return ".".join(parts) or "(racine)"

@@ -1,0 +1,37 @@
+"""Shared fixtures: knowledge bases loaded into throw-away SQLite databases."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.config import PROJECT_ROOT
+from assistant.db import create_database_engine, create_schema, create_session_factory
+from assistant.knowledge import KnowledgeBase
+from assistant.knowledge.loader import load_knowledge_into_database
+
+FIXTURES = Path(__file__).parent / "fixtures"
+KNOWLEDGE_DIRECTORY = PROJECT_ROOT / "knowledge"
+
+
+def load_into_sqlite(directory: Path, database: Path) -> KnowledgeBase:
+    engine = create_database_engine(f"sqlite:///{database}")
+    create_schema(engine)
+    load_knowledge_into_database(create_session_factory(engine), directory)
+    knowledge = KnowledgeBase.from_session_factory(create_session_factory(engine))
+    engine.dispose()
+    return knowledge
+
+
+@pytest.fixture(scope="session")
+def knowledge_base(tmp_path_factory) -> KnowledgeBase:
+    """The project's real, reviewed knowledge base."""
+    return load_into_sqlite(KNOWLEDGE_DIRECTORY, tmp_path_factory.mktemp("kb") / "guichet.db")
+
+
+@pytest.fixture
+def tiny_knowledge(tmp_path) -> Path:
+    """A small, editable copy of a valid knowledge folder (2 partners, 2 topics, 3 procedures)."""
+    return Path(shutil.copytree(FIXTURES / "knowledge", tmp_path / "knowledge"))

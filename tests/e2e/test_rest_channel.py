@@ -1,0 +1,90 @@
+"""The integrators' contract, checked against the running servers through the REST channel."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from assistant.config import PROJECT_ROOT
+from tests.e2e.conftest import MODEL, RASA, Assistant
+
+pytestmark = pytest.mark.slow
+
+
+def custom_payloads(messages: list[dict]) -> list[dict]:
+    return [message["custom"] for message in messages if "custom" in message]
+
+
+def the_payload(messages: list[dict]) -> dict:
+    """Every bot turn carries exactly one custom payload with a type."""
+    payloads = custom_payloads(messages)
+    assert len(payloads) == 1, messages
+    assert isinstance(payloads[0].get("type"), str)
+    return payloads[0]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected_type"),
+    [("bonjour", "greet"), ("merci beaucoup", "thanks"), ("au revoir", "goodbye"),
+     ("qu'est-ce que tu sais faire ?", "help"), ("tu connais une bonne recette de crêpes ?", "out_of_scope")],
+)
+def test_small_talk_turns_carry_their_type(assistant: Assistant, sender, message, expected_type):
+    assert the_payload(assistant.send(sender, message))["type"] == expected_type
+
+
+def test_moving_house_gives_the_checklist_across_partners_then_follow_ups(assistant: Assistant, sender,
+                                                                          knowledge_base):
+    checklist = [item.procedure for item in knowledge_base.checklist("demenagement")]
+
+    payload = the_payload(assistant.send(sender, "je déménage le mois prochain, qui dois-je prévenir ?"))
+
+    assert payload == {
+        "type": "procedures",
+        "topic": "demenagement",
+        "procedures": [{"id": p.id, "title": p.title, "partner": p.partner, "url": p.online_service}
+                       for p in checklist],
+    }
+    caf = the_payload(assistant.send(sender, "et pour la CAF ?"))
+    assert caf["topic"] == "demenagement"
+    assert {p["partner"] for p in caf["procedures"]} == {"caf"}
+
+    messages = assistant.send(sender, "quels papiers je dois préparer ?")
+    assert the_payload(messages)["type"] == "procedures"
+    assert "Documents à avoir sous la main" in messages[0]["text"]
+
+
+def test_a_specific_procedure_is_answered_in_detail(assistant: Assistant, sender):
+    messages = assistant.send(sender, "j'ai perdu ma carte vitale")
+
+    payload = the_payload(messages)
+    assert payload["topic"] == "sante"
+    assert payload["procedures"][0]["id"] == "cpam-carte-vitale-perte"
+    assert "service-public.gouv.fr" in messages[0]["text"]
+    assert "vérifiées le" in messages[0]["text"]
+
+
+def test_a_message_not_understood_twice_offers_the_topics(assistant: Assistant, sender):
+    first = assistant.send(sender, "zgrblx pfff wq")
+    second = assistant.send(sender, "kkkkk hmmmm xw")
+
+    assert the_payload(first) == {"type": "fallback"}
+    assert the_payload(second)["type"] == "fallback"
+    assert len(second[0]["buttons"]) == 15
+
+
+def test_a_topic_button_answers_the_topic(assistant: Assistant, sender):
+    payload = the_payload(assistant.send(sender, "/topic_naissance"))
+
+    assert payload["topic"] == "naissance"
+    assert payload["procedures"][0]["id"] == "caf-declarer-grossesse"
+
+
+def test_test_stories_pass(assistant: Assistant, tmp_path):
+    """The main conversations, as Rasa test stories, predicted by the trained model."""
+    result = subprocess.run(
+        [str(RASA), "test", "core", "--model", str(MODEL), "--stories", "tests/stories",
+         "--endpoints", str(assistant.endpoints), "--out", str(tmp_path), "--fail-on-prediction-errors"],
+        capture_output=True, text=True, env=assistant.environment, timeout=600, cwd=PROJECT_ROOT,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

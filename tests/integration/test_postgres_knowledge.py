@@ -1,0 +1,45 @@
+"""The knowledge base on PostgreSQL, the production database, through the same loader and queries."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from assistant.db import create_database_engine, create_schema, create_session_factory
+from assistant.knowledge import KnowledgeBase
+from assistant.knowledge.loader import load_knowledge_into_database
+from tests.conftest import KNOWLEDGE_DIRECTORY
+
+pytestmark = pytest.mark.postgres
+SERVER_URL = os.environ.get("GUICHET_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture
+def postgres_url():
+    name = f"guichet_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER_URL, future=True, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield SERVER_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_load_twice_and_query_on_postgres(postgres_url):
+    engine = create_database_engine(postgres_url)
+    create_schema(engine)
+    sessions = create_session_factory(engine)
+
+    first = load_knowledge_into_database(sessions, KNOWLEDGE_DIRECTORY)
+    second = load_knowledge_into_database(sessions, KNOWLEDGE_DIRECTORY)
+    knowledge = KnowledgeBase.from_session_factory(sessions)
+    engine.dispose()
+
+    assert first.changes["kb_procedure"].added == first.procedures >= 90
+    assert not second.changed
+    assert [item.procedure.partner for item in knowledge.checklist("demenagement")][0] == "la_poste"
+    assert knowledge.search("passeport", limit=1)[0].procedure.id == "ants-passeport"

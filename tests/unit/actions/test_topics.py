@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.messages import topic_button
+from actions.topics import ActionHandleFallback, ActionHelp
+from tests.unit.actions.conftest import make_tracker, message
+
+NOT_UNDERSTOOD = {"event": "user", "text": "blabla", "parse_data": {"intent": {"name": "nlu_fallback"}}}
+UNDERSTOOD = {"event": "user", "text": "bonjour", "parse_data": {"intent": {"name": "greet"}}}
+BOT = {"event": "bot", "text": "…"}
+
+
+def topics(knowledge_base):
+    return [{"slug": topic.slug, "title": topic.title} for topic in knowledge_base.topics]
+
+
+async def test_first_misunderstanding_asks_to_rephrase(knowledge_base):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("zzz", "nlu_fallback", events=[UNDERSTOOD, BOT, NOT_UNDERSTOOD, BOT, UNDERSTOOD, BOT])
+
+    events = await ActionHandleFallback(knowledge_base).run(dispatcher, tracker, {})
+
+    assert events == []
+    assert dispatcher.messages == [message(
+        "Je n'ai pas bien compris votre demande. Pouvez-vous la reformuler avec d'autres mots ? "
+        "Par exemple : « je déménage » ou « j'ai perdu ma carte Vitale ».", {"type": "fallback"})]
+
+
+async def test_second_misunderstanding_in_a_row_offers_the_topics(knowledge_base):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("zzz", "nlu_fallback", events=[UNDERSTOOD, BOT, NOT_UNDERSTOOD, BOT])
+
+    await ActionHandleFallback(knowledge_base).run(dispatcher, tracker, {})
+
+    assert dispatcher.messages == [message(
+        "Je ne comprends toujours pas, désolé. Choisissez le thème qui correspond à votre situation :",
+        {"type": "fallback", "topics": topics(knowledge_base)},
+        [topic_button(topic) for topic in knowledge_base.topics])]
+    assert len(dispatcher.messages[0]["buttons"]) == 15
+
+
+async def test_help_says_what_the_assistant_knows_with_the_topics(knowledge_base):
+    dispatcher = CollectingDispatcher()
+
+    await ActionHelp(knowledge_base).run(dispatcher, make_tracker("tu sers a quoi", "help"), {})
+
+    sent = dispatcher.messages[0]
+    assert sent["custom"] == {"type": "help", "topics": topics(knowledge_base)}
+    assert f"je connais {len(knowledge_base.procedures)} démarches de 12 organismes" in sent["text"]
+    assert sent["buttons"] == [topic_button(topic) for topic in knowledge_base.topics]

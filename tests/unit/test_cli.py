@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from assistant.cli import main
+from tests.conftest import KNOWLEDGE_DIRECTORY
+
+
+def run(*arguments: str):
+    return CliRunner().invoke(main, list(arguments), catch_exceptions=False)
+
+
+def test_load_then_reload_reports_no_change(tmp_path):
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+
+    first = run("kb", "load", "--directory", str(KNOWLEDGE_DIRECTORY), "--database-url", url)
+    second = run("kb", "load", "--directory", str(KNOWLEDGE_DIRECTORY), "--database-url", url)
+
+    assert first.exit_code == 0 and "12 partenaires, 15 thèmes" in first.output
+    assert "kb_procedure : " in first.output
+    assert second.exit_code == 0 and second.output.rstrip().endswith("Aucune modification.")
+
+
+def test_invalid_files_are_refused_with_their_errors(tiny_knowledge, tmp_path):
+    (tiny_knowledge / "partners.yml").write_text("partners: []\n", encoding="utf-8")
+
+    result = run("kb", "load", "--directory", str(tiny_knowledge), "--database-url", f"sqlite:///{tmp_path / 'x.db'}")
+
+    assert result.exit_code == 1
+    assert "partners : au moins 1 élément(s) attendu(s)" in result.output
+    assert "rien n'a été chargé" in result.output
+
+
+def test_ask_prints_the_best_procedure_as_a_card(tmp_path):
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    run("kb", "load", "--directory", str(KNOWLEDGE_DIRECTORY), "--database-url", url)
+
+    result = run("ask", "j'ai perdu ma carte vitale", "--limit", "1", "--database-url", url)
+
+    assert result.exit_code == 0
+    assert "Étapes" in result.output and "cpam-carte-vitale-perte" in result.output
+
+
+def test_ask_on_an_empty_database_explains_what_to_do(tmp_path):
+    result = run("ask", "passeport", "--database-url", f"sqlite:///{tmp_path / 'vide.db'}")
+
+    assert result.exit_code == 1
+    assert "guichet kb load" in result.output
