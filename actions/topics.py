@@ -19,12 +19,18 @@ def topics_payload(knowledge: KnowledgeBase) -> list[dict]:
     return [{"slug": topic.slug, "title": topic.title} for topic in knowledge.topics]
 
 
+def topics_reply(knowledge: KnowledgeBase, text: str, kind: str) -> Reply:
+    """A reply offering every topic as a button, its payload listing them for integrators."""
+    return Reply(text=text, payload={"type": kind, "topics": topics_payload(knowledge)},
+                 topic_choices=list(knowledge.topics))
+
+
 def choose_topic_reply(knowledge: KnowledgeBase) -> Reply:
-    """A follow-up with nothing to follow: ask which topic, with the topics as buttons."""
-    return Reply(
-        text="De quelle démarche parlez-vous ? Choisissez un thème ou décrivez votre situation en quelques mots.",
-        payload={"type": "help", "topics": topics_payload(knowledge)},
-        topic_choices=list(knowledge.topics),
+    """A follow-up with nothing to follow: ask which topic."""
+    return topics_reply(
+        knowledge,
+        "De quelle démarche parlez-vous ? Choisissez un thème ou décrivez votre situation en quelques mots.",
+        "help",
     )
 
 
@@ -44,11 +50,7 @@ class ActionHelp(KnowledgeAction):
             "Décrivez votre situation avec vos mots (« je déménage », « j'ai perdu ma carte Vitale ») "
             "ou choisissez un thème. Je vous donne les étapes, les documents à préparer et le lien officiel."
         )
-        send_reply(
-            dispatcher,
-            Reply(text=text, payload={"type": "help", "topics": topics_payload(knowledge)},
-                  topic_choices=list(knowledge.topics)),
-        )
+        send_reply(dispatcher, topics_reply(knowledge, text, "help"))
         return []
 
 
@@ -68,15 +70,8 @@ class ActionHandleFallback(KnowledgeAction):
                 json_message={"type": "fallback"},
             )
             return []
-        knowledge = self.knowledge
-        send_reply(
-            dispatcher,
-            Reply(
-                text="Je ne comprends toujours pas, désolé. Choisissez le thème qui correspond à votre situation :",
-                payload={"type": "fallback", "topics": topics_payload(knowledge)},
-                topic_choices=list(knowledge.topics),
-            ),
-        )
+        text = "Je ne comprends toujours pas, désolé. Choisissez le thème qui correspond à votre situation :"
+        send_reply(dispatcher, topics_reply(self.knowledge, text, "fallback"))
         return []
 
 
