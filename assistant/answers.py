@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from assistant.knowledge import KnowledgeBase, Procedure, Topic
 
 # A procedure is answered in detail when its score is at least this high and clearly above the next one.
+# A life event's words ("je perds mon emploi") match all its procedures a little: a specific need
+# must then stand out more before the checklist gives way to a single procedure.
 FOCUS_MIN_SCORE = 0.2
+LIFE_EVENT_FOCUS_MIN_SCORE = 0.3
 FOCUS_MIN_LEAD = 1.25
 LIST_LENGTH = 5
 
@@ -56,7 +59,8 @@ def answer_topic(
         )
         partner = None
     candidates = knowledge.procedures_for(topic=topic.slug, partner=partner)
-    focus = _clear_best(knowledge, message, topic.slug, partner, candidates)
+    minimum = LIFE_EVENT_FOCUS_MIN_SCORE if topic.is_life_event and partner is None else FOCUS_MIN_SCORE
+    focus = _clear_best(knowledge, message, topic.slug, partner, candidates, minimum)
     if focus is not None:
         others = [p for p in candidates if p.id != focus.id][: LIST_LENGTH - 1]
         text = note + procedure_card(knowledge, focus)
@@ -175,14 +179,19 @@ def _ranked(
 
 
 def _clear_best(
-    knowledge: KnowledgeBase, message: str, topic: str, partner: str | None, candidates: list[Procedure]
+    knowledge: KnowledgeBase,
+    message: str,
+    topic: str,
+    partner: str | None,
+    candidates: list[Procedure],
+    minimum_score: float,
 ) -> Procedure | None:
     if len(candidates) == 1:
         return candidates[0]
     if not _meaningful(message):
         return None
     hits = knowledge.search(message, topic=topic, partner=partner, limit=2)
-    if not hits or hits[0].score < FOCUS_MIN_SCORE:
+    if not hits or hits[0].score < minimum_score:
         return None
     if len(hits) > 1 and hits[0].score < FOCUS_MIN_LEAD * hits[1].score:
         return None

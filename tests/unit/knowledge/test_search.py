@@ -8,8 +8,8 @@ import pytest
     [
         ("changer l'adresse de ma carte grise", "ants-carte-grise-changement-adresse"),
         ("demenagment carte grize", "ants-carte-grise-changement-adresse"),
-        ("faire suivre mon courrier", "laposte-reexpedition-courrier"),
-        ("refaire un passeport", "ants-passeport"),
+        ("faire suivre mon courrier a ma nouvelle adresse", "laposte-reexpedition-courrier"),
+        ("renouveler mon passeport", "ants-passeport"),
         ("carte vitale perdue", "cpam-carte-vitale-perte"),
         ("actualisation mensuelle france travail", "ft-actualisation"),
         ("pension de reversion apres le deces de mon mari", "retraite-pension-reversion"),
