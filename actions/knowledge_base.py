@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from functools import lru_cache
 
 from rasa_sdk import Action
@@ -15,11 +16,17 @@ def shared_knowledge_base() -> KnowledgeBase:
     return KnowledgeBase.from_database_url(config.database_url())
 
 
-class KnowledgeAction(Action):
-    """An action that reads the knowledge base; tests pass their own, the server uses the shared one."""
+class KnowledgeAction(Action, ABC):
+    """An action that reads the knowledge base; tests pass their own, the server uses the shared one.
+
+    Abstract, so that rasa_sdk, which registers every subclass of `Action`, skips it.
+    """
 
     def __init__(self, knowledge: KnowledgeBase | None = None):
         self._knowledge = knowledge
+
+    @abstractmethod
+    def name(self) -> str: ...
 
     @property
     def knowledge(self) -> KnowledgeBase:

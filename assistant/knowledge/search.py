@@ -18,8 +18,9 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from assistant.knowledge.entities import Partner, Procedure, Topic
 from assistant.text import fold
 
-# Folded and split the way the vectoriser tokenises ("quelqu'un" → "quelqu", "un").
-FRENCH_STOP_WORDS = frozenset({token for word in STOP_WORDS for token in fold(word).split()} | {"svp", "stp", "bonjour"})
+# Folded and split the way queries are ("quelqu'un" → "quelqu", "un"), plus chat politeness.
+CHAT_POLITENESS = {"svp", "stp", "bonjour"}
+FRENCH_STOP_WORDS = frozenset({token for word in STOP_WORDS for token in fold(word).split()} | CHAT_POLITENESS)
 _STEMMER = snowballstemmer.stemmer("french")
 
 
