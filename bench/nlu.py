@@ -35,6 +35,8 @@ from assistant.knowledge import KnowledgeBase  # noqa: E402
 
 TOPIC_TARGET = 0.92
 TOPIC_PREFIX = "topic_"
+FALLBACK_INTENT = "nlu_fallback"
+THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.45, 0.5, 0.6)
 
 
 @dataclass
@@ -49,6 +51,8 @@ class Result:
     name: str
     predicted_intents: list[str] = field(default_factory=list)
     predicted_partners: list[list[str]] = field(default_factory=list)
+    # The classifier's own best intent and confidence, before the FallbackClassifier steps in.
+    classifier_best: list[tuple[str, float]] = field(default_factory=list)
     train_seconds: float = 0.0
     parse_ms: float = 0.0
 
@@ -78,6 +82,8 @@ async def evaluate(name: str, config: Path, examples: list[Example], knowledge: 
     for example in examples:
         parsed = await agent.parse_message(example.text)
         result.predicted_intents.append(parsed["intent"]["name"])
+        ranking = [r for r in parsed.get("intent_ranking") or [] if r["name"] != FALLBACK_INTENT]
+        result.classifier_best.append((ranking[0]["name"], ranking[0]["confidence"]) if ranking else ("", 0.0))
         result.predicted_partners.append(detected_partners(parsed, knowledge))
     result.parse_ms = 1000 * (time.perf_counter() - started) / len(examples)
     return result
@@ -111,6 +117,13 @@ def metrics(result: Result, examples: list[Example]) -> dict:
             per_partner[partner][0] += partner in result.predicted_partners[i]
             per_partner[partner][1] += 1
     labels = sorted(set(gold))
+    by_threshold = {}
+    for threshold in THRESHOLDS:
+        kept = [intent if confidence >= threshold else FALLBACK_INTENT for intent, confidence in result.classifier_best]
+        by_threshold[threshold] = {
+            "topic_accuracy": ratio(sum(kept[i] == gold[i] for i in topic_rows), len(topic_rows)),
+            "topic_fallback_rate": ratio(sum(kept[i] == FALLBACK_INTENT for i in topic_rows), len(topic_rows)),
+        }
     return {
         "intent_accuracy": ratio(sum(p == g for p, g in zip(predicted, gold, strict=True)), len(gold)),
         "macro_f1": f1_score(gold, predicted, labels=labels, average="macro", zero_division=0),
@@ -119,6 +132,8 @@ def metrics(result: Result, examples: list[Example]) -> dict:
                                       for i in partner_rows), len(partner_rows)),
         "per_topic": {topic: ratio(*counts) for topic, counts in sorted(per_topic.items())},
         "per_partner": {partner: ratio(*counts) for partner, counts in sorted(per_partner.items())},
+        "by_fallback_threshold": by_threshold,
+        "topic_fallback_rate": ratio(sum(predicted[i] == FALLBACK_INTENT for i in topic_rows), len(topic_rows)),
         "counts": {"messages": len(examples), "topic_messages": len(topic_rows), "partner_messages": len(partner_rows)},
         "train_seconds": result.train_seconds,
         "parse_ms": result.parse_ms,
@@ -154,12 +169,17 @@ def main() -> int:
     counts = ours_metrics["counts"]
     print(f"NLU evaluation: {counts['messages']} messages ({counts['topic_messages']} about a topic, "
           f"{counts['partner_messages']} naming a partner) from {arguments.eval.relative_to(ROOT)}")
-    keys = ["intent_accuracy", "macro_f1", "topic_accuracy", "partner_accuracy", "train_seconds", "parse_ms"]
+    keys = ["intent_accuracy", "macro_f1", "topic_accuracy", "topic_fallback_rate", "partner_accuracy",
+            "train_seconds", "parse_ms"]
     print_table("Overall", [(key, ours_metrics[key], base_metrics[key]) for key in keys])
     print_table("Accuracy per topic", [(topic, value, base_metrics["per_topic"][topic])
                                        for topic, value in ours_metrics["per_topic"].items()])
     print_table("Partner detection per partner", [(partner, value, base_metrics["per_partner"][partner])
                                                   for partner, value in ours_metrics["per_partner"].items()])
+    print("\nguichet's topic accuracy / fallback rate on topic messages if the fallback threshold were:")
+    for threshold, figures in ours_metrics["by_fallback_threshold"].items():
+        accuracy, fallback = figures["topic_accuracy"], figures["topic_fallback_rate"]
+        print(f"  {threshold:4.2f}  accuracy {accuracy:.3f}  fallback {fallback:.3f}")
     verdict = "met" if ours_metrics["topic_accuracy"] >= TOPIC_TARGET else "NOT met"
     print(f"\nTarget topic accuracy >= {TOPIC_TARGET}: {verdict} ({ours_metrics['topic_accuracy']:.3f})")
 
