@@ -24,7 +24,7 @@ PYTHON := $(shell \
 
 TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help run test setup kb lint train clean
+.PHONY: help run test setup kb lint train bench clean
 
 help:
 	@echo "make run    start the assistant (Rasa REST channel on :$(RASA_PORT), action server on :$(ACTIONS_PORT))"
@@ -69,6 +69,10 @@ test: kb $(MODEL)
 	$(BIN)/ruff check assistant actions tests bench
 	$(BIN)/rasa data validate --fail-on-warnings --quiet
 	$(BIN)/python -m pytest -q
+
+# Trains guichet's pipeline and the baseline side by side on the held-out evaluation set (~15 min).
+bench: kb
+	$(BIN)/python bench/nlu.py
 
 clean:
 	rm -rf $(VENV) models var .rasa results
