@@ -62,7 +62,8 @@ def answer_topic(
     minimum = LIFE_EVENT_FOCUS_MIN_SCORE if topic.is_life_event and partner is None else FOCUS_MIN_SCORE
     focus = _clear_best(knowledge, message, topic.slug, partner, candidates, minimum)
     if focus is not None:
-        others = [p for p in candidates if p.id != focus.id][: LIST_LENGTH - 1]
+        ranked = _ranked(knowledge, message, topic.slug, partner, candidates)
+        others = [p for p in ranked if p.id != focus.id][: LIST_LENGTH - 1]
         text = note + procedure_card(knowledge, focus)
         if others:
             text += "\n\nÀ voir aussi : " + " ; ".join(p.title for p in others) + "."
