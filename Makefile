@@ -43,9 +43,11 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 
 setup: $(BIN)/.installed
 
+# The knowledge base, and the official list of structures (../shared/data when present, else data.gouv.fr).
 kb: setup
 	@mkdir -p var
 	$(BIN)/guichet kb load
+	$(BIN)/guichet structures import
 
 # Retrain only when the configuration, the domain or the training data changed since the last training.
 $(MODEL): $(BIN)/.installed $(TRAINING_DATA)

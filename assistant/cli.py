@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
+from rich.progress import Progress
 from sqlalchemy.engine import make_url
 
 from assistant import config
@@ -17,6 +18,7 @@ from assistant.answers import procedure_card
 from assistant.db import create_database_engine, create_schema, create_session_factory
 from assistant.knowledge import KnowledgeBase
 from assistant.knowledge.loader import KnowledgeValidationError, load_knowledge_into_database, read_knowledge
+from assistant.structures.importer import ATTRIBUTION, StructureImportError, import_structures
 
 console = Console()
 errors = Console(stderr=True)
@@ -102,6 +104,37 @@ def ask(question: str, limit: int, topic: str | None, partner: str | None, datab
     for hit in hits:
         console.print(Panel(_terminal_markup(procedure_card(knowledge, hit.procedure)), expand=False,
                             subtitle=f"{hit.procedure.id} · pertinence {hit.score:.2f}"))
+
+
+@main.group(help="Structures France Services (liste officielle de l'ANCT).")
+def structures() -> None:
+    pass
+
+
+@structures.command("import", help="Importe ou met à jour la liste officielle des structures France Services.")
+@click.option("--from", "source", default=config.structures_source, show_default="../shared/data ou data.gouv.fr",
+              help="Chemin ou URL du fichier CSV de l'ANCT (virgules ou points-virgules).")
+@database_option
+def structures_import(source: str, database_url: str) -> None:
+    engine = create_database_engine(database_url)
+    try:
+        create_schema(engine)
+        with Progress(console=console, transient=True) as progress:
+            report = import_structures(
+                create_session_factory(engine), source,
+                progress=lambda records: progress.track(records, description="Import des structures"),
+            )
+    except StructureImportError as error:
+        errors.print(f"Import impossible : {escape(str(error))}")
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    for rejected in report.rejected:
+        errors.print(f"Ligne {rejected.line} rejetée : {escape(rejected.reason)}", highlight=False)
+    console.print(
+        f"Structures : {report.added} importée(s), {report.updated} mise(s) à jour, {report.removed} retirée(s), "
+        f"{len(report.rejected)} rejetée(s) ({report.unchanged} inchangée(s)). Source : {ATTRIBUTION}."
+    )
 
 
 def _terminal_markup(card: str) -> str:

@@ -16,3 +16,15 @@ def database_url() -> str:
 def knowledge_directory() -> Path:
     """Folder of the reviewed knowledge files (`GUICHET_KNOWLEDGE_DIR`); `knowledge/` by default."""
     return Path(os.environ.get("GUICHET_KNOWLEDGE_DIR") or PROJECT_ROOT / "knowledge")
+
+
+def structures_source() -> str:
+    """The official list of structures (`GUICHET_STRUCTURES_SOURCE`): the shared August 2024 copy beside
+    the clone when present, else the live file on data.gouv.fr."""
+    from assistant.structures.importer import OFFICIAL_URL
+
+    configured = os.environ.get("GUICHET_STRUCTURES_SOURCE")
+    if configured:
+        return configured
+    shared_copy = PROJECT_ROOT.parent / "shared" / "data" / "france-services-liste-fs-20240801.csv"
+    return str(shared_copy) if shared_copy.exists() else OFFICIAL_URL

@@ -35,5 +35,6 @@ def create_session_factory(engine: Engine) -> sessionmaker:
 def create_schema(engine: Engine) -> None:
     """Create the tables that do not exist yet (importing the models registers them on `Base`)."""
     import assistant.knowledge.models  # noqa: F401
+    import assistant.structures.models  # noqa: F401
 
     Base.metadata.create_all(engine)

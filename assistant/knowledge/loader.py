@@ -23,13 +23,8 @@ from assistant.knowledge.models import (
     ProcedureTopicRow,
     TopicRow,
 )
-from assistant.knowledge.schema import (
-    PartnersFile,
-    ProcedureRecord,
-    ProceduresFile,
-    TopicsFile,
-    describe_validation_error,
-)
+from assistant.knowledge.schema import PartnersFile, ProcedureRecord, ProceduresFile, TopicsFile
+from assistant.validation import describe_validation_error
 
 
 class KnowledgeValidationError(Exception):

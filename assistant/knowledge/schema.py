@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Extra, HttpUrl, ValidationError, conlist, constr, validator
+from pydantic import BaseModel, Extra, HttpUrl, conlist, constr, validator
 
 SLUG = r"^[a-z][a-z_]*[a-z]$"
 PROCEDURE_ID = r"^[a-z0-9]+(-[a-z0-9]+)+$"
@@ -119,58 +119,3 @@ class ProcedureRecord(_Record):
 class ProceduresFile(_Record):
     partner: constr(regex=SLUG)
     procedures: conlist(ProcedureRecord, min_items=1)
-
-
-FRENCH_MESSAGES = {
-    "value_error.missing": "champ obligatoire manquant",
-    "value_error.extra": "champ inconnu (vérifiez l'orthographe)",
-    "type_error.none.not_allowed": "ne peut pas être vide",
-    "type_error.str": "doit être un texte",
-    "type_error.bool": "doit valoir true ou false",
-    "type_error.list": "doit être une liste",
-    "type_error.dict": "doit être un dictionnaire (clé: valeur)",
-    "value_error.date": "date invalide (format attendu : AAAA-MM-JJ)",
-    "type_error.date": "date invalide (format attendu : AAAA-MM-JJ)",
-    "value_error.str.regex": "format invalide",
-    "value_error.const": "valeur non permise",
-    "value_error.url.scheme": "adresse web invalide (https://… attendu)",
-    "value_error.url": "adresse web invalide",
-}
-
-
-def _french_message(item: dict) -> str:
-    kind, context = item["type"], item.get("ctx") or {}
-    if kind == "value_error.any_str.min_length":
-        return f"texte trop court (au moins {context['limit_value']} caractères)"
-    if kind == "value_error.list.min_items":
-        return f"au moins {context['limit_value']} élément(s) attendu(s)"
-    if kind == "value_error.list.max_items":
-        return f"au plus {context['limit_value']} éléments attendus"
-    if kind == "value_error.const" and "permitted" in context:
-        return "valeur non permise, attendu : " + " ou ".join(map(str, context["permitted"]))
-    for prefix, message in FRENCH_MESSAGES.items():
-        if kind == prefix or kind.startswith(prefix + "."):
-            return message
-    return item["msg"]  # our own validators already speak French
-
-
-def describe_validation_error(error: ValidationError, document: object) -> list[str]:
-    """Turn pydantic's errors into French lines with readable paths: `procedures[caf-rsa].steps : …`."""
-    return [f"{_readable_location(item['loc'], document)} : {_french_message(item)}" for item in error.errors()]
-
-
-def _readable_location(location: tuple, document: object) -> str:
-    parts: list[str] = []
-    node = document
-    for key in location:
-        if key == "__root__":
-            continue
-        if isinstance(key, int):
-            record = node[key] if isinstance(node, list) and key < len(node) else None
-            label = record.get("id") or record.get("slug") if isinstance(record, dict) else None
-            parts[-1] = f"{parts[-1]}[{label or f'n°{key + 1}'}]" if parts else f"[{key + 1}]"
-            node = record
-        else:
-            parts.append(str(key))
-            node = node.get(key) if isinstance(node, dict) else None
-    return ".".join(parts) or "(racine)"

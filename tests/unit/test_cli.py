@@ -46,3 +46,27 @@ def test_ask_on_an_empty_database_explains_what_to_do(tmp_path):
 
     assert result.exit_code == 1
     assert "guichet kb load" in result.output
+
+
+def test_structures_import_prints_a_summary_and_rejected_lines(tmp_path):
+    source = tmp_path / "liste.csv"
+    source.write_text(
+        "id_fs;insee_dep;lib_fs;adresse;insee_com;code_postal;lib_com;latitude;longitude;type_fs;format_fs;h_lundi\n"
+        "7;77;France services de Coulommiers;1 rue X;77131;77120;Coulommiers;48.81;3.08;Principal;Fixe;09:00 - 12:00\n"
+        "8;77;France services de Lagny;2 rue Y;77243;77400;Lagny;48.87;2.71;Principal;Fixe;9h\n",
+        encoding="utf-8",
+    )
+
+    result = run("structures", "import", "--from", str(source), "--database-url", f"sqlite:///{tmp_path / 's.db'}")
+
+    assert result.exit_code == 0
+    assert "Ligne 3 rejetée : h_lundi : horaire illisible « 9h »" in result.output
+    assert "Structures : 1 importée(s), 0 mise(s) à jour, 0 retirée(s), 1 rejetée(s)" in result.output
+
+
+def test_structures_import_of_a_missing_file_fails_clearly(tmp_path):
+    result = run("structures", "import", "--from", str(tmp_path / "absent.csv"),
+                 "--database-url", f"sqlite:///{tmp_path / 's.db'}")
+
+    assert result.exit_code == 1
+    assert "Import impossible : impossible de lire la liste des structures" in result.output

@@ -1,0 +1,1 @@
+"""France Services structures: the official ANCT list, imported into the database."""

@@ -1,0 +1,208 @@
+"""Import of the official list of France Services structures (ANCT, data.gouv.fr, Licence Ouverte 2.0).
+
+The live export is semicolon-separated and may start with a BOM; the August 2024 copy uses commas:
+both are detected. Every row is validated: a bad row is reported with its line and reason and does
+not stop the import. Re-importing updates rows in place and removes the structures that left the
+list; a structure whose row is rejected is kept as it was, so a typo never deletes a counter.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import requests
+from pydantic import BaseModel, ValidationError, confloat, conint, constr, validator
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from assistant.structures.hours import DAYS, parse_day_hours
+from assistant.structures.models import StructureRow
+from assistant.validation import describe_validation_error
+
+OFFICIAL_URL = "https://www.data.gouv.fr/fr/datasets/r/31576dff-fd61-4de9-819f-32c2f880b142"
+ATTRIBUTION = "ANCT – Liste des structures France services, data.gouv.fr, Licence Ouverte 2.0"
+REQUIRED_COLUMNS = ("id_fs", "insee_dep", "lib_fs", "adresse", "insee_com", "code_postal", "lib_com", "latitude",
+                    "longitude", "type_fs", "format_fs")
+DOWNLOAD_TIMEOUT_SECONDS = 60
+_LABEL_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+
+Text = constr(strip_whitespace=True, min_length=1)
+OptionalText = constr(strip_whitespace=True)
+
+
+class StructureImportError(Exception):
+    """The source cannot be read at all (missing file, download failure, not the expected columns)."""
+
+
+class StructureRecord(BaseModel):
+    """One row of the official list, validated; field names are the list's own column names."""
+
+    id_fs: conint(gt=0)
+    insee_dep: constr(regex=r"^(\d{2}|2[AB]|97\d)$")
+    lib_fs: Text
+    adresse: Text
+    complement_adresse: OptionalText = ""
+    insee_com: constr(regex=r"^(\d{5}|2[AB]\d{3})$")
+    code_postal: constr(regex=r"^\d{5}$")
+    lib_com: Text
+    # Mainland France and the overseas departments, from Saint-Martin (-63°) to La Réunion (56°).
+    latitude: confloat(ge=-22, le=52)
+    longitude: confloat(ge=-64, le=56)
+    mail: OptionalText = ""
+    telephone: OptionalText = ""
+    prise_rdv: OptionalText = ""
+    commentaire: OptionalText = ""
+    type_fs: Text
+    format_fs: Text
+    groupe_fs: OptionalText = ""
+    labellisation_fs: OptionalText = ""
+    hours: dict[str, list[tuple[str, str]]]
+
+    @validator("prise_rdv")
+    def yes_or_no(cls, value: str) -> str:  # noqa: N805
+        if value not in ("", "Oui", "Non"):
+            raise ValueError("attendu Oui ou Non")
+        return value
+
+    def to_row_values(self) -> dict[str, Any]:
+        label = _LABEL_DATE.search(self.labellisation_fs)
+        return {
+            "id": self.id_fs, "department": self.insee_dep, "name": self.lib_fs, "address": self.adresse,
+            "address_complement": self.complement_adresse or None, "insee_commune": self.insee_com,
+            "postcode": self.code_postal, "commune": self.lib_com, "latitude": self.latitude,
+            "longitude": self.longitude, "email": self.mail or None, "phone": self.telephone or None,
+            "hours": {day: [list(r) for r in ranges] for day, ranges in self.hours.items()},
+            "appointment_required": {"Oui": True, "Non": False}.get(self.prise_rdv),
+            "comment": self.commentaire or None, "kind": self.type_fs, "format": self.format_fs,
+            "group": self.groupe_fs or None,
+            "labelled_on": date(int(label[3]), int(label[2]), int(label[1])) if label else None,
+        }
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    line: int
+    reason: str
+    structure_id: int | None = None  # when the row's id_fs is readable, that structure is kept as it was
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+
+def read_source(source: str | Path) -> str:
+    """The list's text from a local path or an http(s) URL, BOM removed."""
+    text_source = str(source)
+    try:
+        if re.match(r"^https?://", text_source):
+            response = requests.get(text_source, timeout=DOWNLOAD_TIMEOUT_SECONDS)
+            response.raise_for_status()
+            content = response.content
+        else:
+            content = Path(text_source).read_bytes()
+    except (OSError, requests.RequestException) as error:
+        raise StructureImportError(f"impossible de lire la liste des structures ({text_source}) : {error}") from error
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise StructureImportError(f"{text_source} n'est pas encodé en UTF-8 ({error})") from error
+
+
+def parse_structures(text: str) -> tuple[list[StructureRecord], list[RejectedRow]]:
+    """Validate every row; the line numbers are the file's (a header on line 1, multi-line comments counted)."""
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;")
+    except csv.Error as error:
+        raise StructureImportError("séparateur introuvable : attendu une virgule ou un point-virgule") from error
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    missing = [column for column in REQUIRED_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise StructureImportError("colonnes manquantes dans la liste : " + ", ".join(missing))
+    records: list[StructureRecord] = []
+    rejected: list[RejectedRow] = []
+    seen: dict[int, int] = {}
+    line = reader.line_num
+    for row in reader:
+        first_line, line = line + 1, reader.line_num
+        try:
+            record = _validate(row)
+        except (ValidationError, ValueError) as error:
+            rejected.append(RejectedRow(first_line, _reason(error), _readable_id(row.get("id_fs"))))
+            continue
+        if record.id_fs in seen:
+            reason = f"id_fs {record.id_fs} déjà présent ligne {seen[record.id_fs]}"
+            rejected.append(RejectedRow(first_line, reason, record.id_fs))
+            continue
+        seen[record.id_fs] = first_line
+        records.append(record)
+    return records, rejected
+
+
+def _validate(row: dict[str, str | None]) -> StructureRecord:
+    values = {key: (value or "") for key, value in row.items() if key}
+    hours = {}
+    for day in DAYS:
+        try:
+            hours[day] = parse_day_hours(values.get(f"h_{day}"))
+        except ValueError as error:
+            raise ValueError(f"h_{day} : {error}") from error
+    return StructureRecord(**values, hours=hours)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ; ".join(describe_validation_error(error, None))
+    return str(error)
+
+
+def import_structures(
+    session_factory: sessionmaker,
+    source: str | Path,
+    *,
+    progress: Callable[[Iterable[StructureRecord]], Iterable[StructureRecord]] = lambda records: records,
+) -> ImportReport:
+    """Validate the list, then bring the table to it in one transaction."""
+    records, rejected = parse_structures(read_source(source))
+    report = ImportReport(rejected=rejected)
+    rejected_ids = {row.structure_id for row in rejected if row.structure_id is not None}
+    with session_factory.begin() as session:
+        existing = {row.id: row for row in session.execute(select(StructureRow)).scalars()}
+        for record in progress(records):
+            values = record.to_row_values()
+            row = existing.get(record.id_fs)
+            if row is None:
+                session.add(StructureRow(**values))
+                report.added += 1
+                continue
+            different = {name: value for name, value in values.items() if getattr(row, name) != value}
+            for name, value in different.items():
+                setattr(row, name, value)
+            report.updated += bool(different)
+            report.unchanged += not different
+        listed = {record.id_fs for record in records} | rejected_ids
+        for structure_id, row in existing.items():
+            if structure_id not in listed:
+                session.delete(row)
+                report.removed += 1
+    return report
+
+
+def _readable_id(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
