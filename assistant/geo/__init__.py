@@ -1,0 +1,1 @@
+"""Where the user is: communes, postcodes, départements and coordinates."""

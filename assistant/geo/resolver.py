@@ -1,0 +1,160 @@
+"""Understanding where the user is, from what they type or the position their browser shares.
+
+A postcode may cover several communes (all are kept); a commune name is matched loosely (rapidfuzz:
+no accents, "st" for "saint", typos); homonyms are settled by a département given in the message,
+else returned as candidates to ask about; a département number alone selects the département.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from assistant.geo.communes import Commune, CommuneDirectory, Department
+from assistant.text import fold
+
+NAME_MIN_SCORE = 85
+MAX_NAME_WORDS = 8
+# Mainland France with Corsica, then the overseas départements and Saint-Martin / Saint-Barthélemy.
+FRANCE_BOXES = (
+    (41.2, 51.2, -5.3, 9.7),  # (south, north, west, east)
+    (15.8, 16.6, -61.9, -60.9),  # Guadeloupe
+    (14.3, 14.9, -61.3, -60.7),  # Martinique
+    (2.0, 5.9, -54.7, -51.5),  # Guyane
+    (-21.5, -20.8, 55.1, 55.9),  # La Réunion
+    (-13.1, -12.5, 44.9, 45.4),  # Mayotte
+    (17.8, 18.2, -63.2, -62.7),  # Saint-Martin, Saint-Barthélemy
+)
+_POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
+_DEPARTMENT = re.compile(
+    r"(?:\b(?:departement|dept|dpt|dep|dans le|du)\s+|^\s*)(2a|2b|97[1-6]|\d{2})(?:\s*$|\b)"
+)
+_TRAILING_DEPARTMENT = re.compile(r"\b(2a|2b|97[1-6]|\d{2})\s*\)?\s*$")
+_FILLER = re.compile(
+    r"\b(?:non|oui|je|j|voulais|veux|voudrais|dire|plutot|pardon|en fait|cherche|trouver|trouve|une?|la|le|les|"
+    r"l|des|plus|proche|proches|pres|de|du|d|a|au|aux|sur|vers|dans|ma|mon|commune|ville|village|habite|"
+    r"suis|sommes|svp|stp|merci|bonjour|france|services?|fs|espace|espaces|maison|maisons|mfs|structure|"
+    r"structures|guichet|ou|est|il|y|en|a cote|cote|quelle|quel|c|est ce|qu|autour|secteur|region|"
+    r"departement|dept|dep|code|postal|cp)\b"
+)
+
+
+@dataclass
+class Location:
+    """What the user's words or position resolved to.
+
+    status: "found" (communes, possibly several sharing a postcode), "department", "coordinates",
+    "ambiguous" (homonyms: ask which), "not_found" or "outside_france".
+    """
+
+    status: str
+    communes: list[Commune] = field(default_factory=list)
+    department: Department | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    query: str = ""
+
+    @property
+    def points(self) -> list[tuple[float, float]]:
+        if self.latitude is not None and self.longitude is not None:
+            return [(self.latitude, self.longitude)]
+        return [(commune.latitude, commune.longitude) for commune in self.communes]
+
+
+def in_france(latitude: float, longitude: float) -> bool:
+    return any(south <= latitude <= north and west <= longitude <= east
+               for south, north, west, east in FRANCE_BOXES)
+
+
+def name_key(name: str) -> str:
+    """The form names are compared in: folded, "saint"/"sainte" written "st"/"ste"."""
+    words = fold(name).split()
+    return " ".join({"saint": "st", "sainte": "ste"}.get(word, word) for word in words)
+
+
+class LocationResolver:
+    def __init__(self, directory: CommuneDirectory):
+        self.directory = directory
+        self._by_key: dict[str, list[Commune]] = {}
+        for commune in directory.communes:
+            self._by_key.setdefault(name_key(commune.name), []).append(commune)
+        self._keys = list(self._by_key)
+
+    def resolve_coordinates(self, latitude: float, longitude: float) -> Location:
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or not in_france(latitude, longitude):
+            return Location("outside_france", latitude=latitude, longitude=longitude)
+        return Location("coordinates", latitude=latitude, longitude=longitude)
+
+    def resolve_text(self, text: str) -> Location:
+        folded = fold(text)
+        postcode = _POSTCODE.search(folded)
+        if postcode:
+            return self._from_postcode(postcode.group(1), text)
+        department_only = _DEPARTMENT.search(folded)
+        if department_only and not _FILLER.sub(" ", folded.replace(department_only.group(1), " ")).strip():
+            department = self.directory.departments.get(department_only.group(1).upper())
+            if department:
+                return Location("department", department=department, query=text)
+        return self._from_name(folded, text)
+
+    def _from_postcode(self, code: str, text: str) -> Location:
+        communes = self.directory.by_postcode(code)
+        if communes:
+            return Location("found", communes=communes, query=text)
+        commune = self.directory.by_insee(code)
+        return Location("found", communes=[commune], query=text) if commune else Location("not_found", query=text)
+
+    def _from_name(self, folded: str, text: str) -> Location:
+        department_hint = _TRAILING_DEPARTMENT.search(folded)
+        department = self.directory.departments.get(department_hint.group(1).upper()) if department_hint else None
+        if department_hint:
+            folded = folded[: department_hint.start()]
+        words = name_key(_FILLER.sub(" ", folded)).split()[:MAX_NAME_WORDS]
+        # The longest run of words that names a commune, the closest one among runs of that length:
+        # "aller a la mairie de coulommiers" → "coulommiers" rather than "aller" ≈ Allery.
+        for size in range(len(words), 0, -1):
+            matches = []
+            for start in range(len(words) - size + 1):
+                query = " ".join(words[start : start + size])
+                keys = self._matching_keys(query)
+                if keys:
+                    matches.append((fuzz.ratio(query, keys[0]), keys))
+            if matches:
+                return self._location(max(matches, key=lambda match: match[0])[1], department, text)
+        return Location("not_found", query=text)
+
+    def _matching_keys(self, query: str) -> list[str]:
+        """Names containing every word of the query (typos tolerated on words of 5 letters or more), best first."""
+        if len(query.replace(" ", "")) < 3:
+            return []
+        tokens = set(query.split())
+        candidates = process.extract(query, self._keys, scorer=fuzz.token_set_ratio, limit=50,
+                                     score_cutoff=NAME_MIN_SCORE)
+        covering = [key for key, _, _ in candidates if _covers(tokens, key.split())]
+        return sorted(covering, key=lambda key: (-fuzz.ratio(query, key), -self._population(key)))
+
+    def _location(self, keys: list[str], department: Department | None, text: str) -> Location:
+        """The best name's communes; a longer, more populated name is offered too ("Montereau" → -Fault-Yonne)."""
+        best = keys[0]
+        communes = [c for c in self._by_key[best] if c.is_commune] or list(self._by_key[best])
+        largest = max(c.population or 0 for c in communes)
+        for key in keys[1:]:
+            if key.startswith(best + " "):
+                communes += [c for c in self._by_key[key] if c.is_commune and (c.population or 0) > largest]
+        if department is not None:
+            communes = [c for c in communes if c.department == department.code] or communes
+        communes.sort(key=lambda c: -(c.population or 0))
+        return Location("ambiguous" if len(communes) > 1 else "found", communes=communes, department=department,
+                        query=text)
+
+    def _population(self, key: str) -> int:
+        return max(commune.population or 0 for commune in self._by_key[key])
+
+
+def _covers(query_tokens: set[str], name_tokens: list[str]) -> bool:
+    return all(
+        any(token == word or (len(token) >= 5 and fuzz.ratio(token, word) >= NAME_MIN_SCORE) for word in name_tokens)
+        for token in query_tokens
+    )
