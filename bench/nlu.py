@@ -22,6 +22,8 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+# A fresh cache for this run: both pipelines train from scratch, so their training times compare.
+os.environ["RASA_CACHE_DIRECTORY"] = tempfile.mkdtemp(prefix="guichet-bench-cache-")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 

@@ -7,6 +7,8 @@ else returned as candidates to ask about; a département number alone selects th
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -81,6 +83,7 @@ class LocationResolver:
         for commune in directory.communes:
             self._by_key.setdefault(name_key(commune.name), []).append(commune)
         self._keys = list(self._by_key)
+        self._sorted_keys = sorted(self._keys)
 
     def resolve_coordinates(self, latitude: float, longitude: float) -> Location:
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or not in_france(latitude, longitude):
@@ -126,9 +129,17 @@ class LocationResolver:
         return Location("not_found", query=text)
 
     def _matching_keys(self, query: str) -> list[str]:
-        """Names containing every word of the query (typos tolerated on words of 5 letters or more), best first."""
+        """Names containing every word of the query (typos tolerated on words of 5 letters or more), best first.
+
+        An exact name skips fuzzy matching; only the longer names it starts ("montereau fault yonne")
+        are added, found by bisection in the sorted names.
+        """
         if len(query.replace(" ", "")) < 3:
             return []
+        if query in self._by_key:
+            start = bisect.bisect_left(self._sorted_keys, query + " ")
+            longer = itertools.takewhile(lambda key: key.startswith(query + " "), self._sorted_keys[start:])
+            return [query, *sorted(longer, key=lambda key: -self._population(key))]
         tokens = set(query.split())
         candidates = process.extract(query, self._keys, scorer=fuzz.token_set_ratio, limit=50,
                                      score_cutoff=NAME_MIN_SCORE)
