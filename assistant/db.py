@@ -38,3 +38,11 @@ def create_schema(engine: Engine) -> None:
     import assistant.structures.models  # noqa: F401
 
     Base.metadata.create_all(engine)
+
+
+def update_in_place(row: object, values: dict) -> bool:
+    """Set the attributes that differ from `values`; say whether anything changed (re-imports count it)."""
+    different = {name: value for name, value in values.items() if getattr(row, name) != value}
+    for name, value in different.items():
+        setattr(row, name, value)
+    return bool(different)

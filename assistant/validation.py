@@ -23,20 +23,20 @@ FRENCH_MESSAGES = {
 }
 
 
+LIMIT_MESSAGES = {
+    "value_error.any_str.min_length": "texte trop court (au moins {limit_value} caractères)",
+    "value_error.list.min_items": "au moins {limit_value} élément(s) attendu(s)",
+    "value_error.list.max_items": "au plus {limit_value} éléments attendus",
+    "value_error.number.not_ge": "doit être supérieur ou égal à {limit_value}",
+    "value_error.number.not_le": "doit être inférieur ou égal à {limit_value}",
+    "value_error.number.not_gt": "doit être supérieur à {limit_value}",
+}
+
+
 def _french_message(item: dict) -> str:
     kind, context = item["type"], item.get("ctx") or {}
-    if kind == "value_error.any_str.min_length":
-        return f"texte trop court (au moins {context['limit_value']} caractères)"
-    if kind == "value_error.list.min_items":
-        return f"au moins {context['limit_value']} élément(s) attendu(s)"
-    if kind == "value_error.number.not_ge":
-        return f"doit être supérieur ou égal à {context['limit_value']}"
-    if kind == "value_error.number.not_le":
-        return f"doit être inférieur ou égal à {context['limit_value']}"
-    if kind == "value_error.number.not_gt":
-        return f"doit être supérieur à {context['limit_value']}"
-    if kind == "value_error.list.max_items":
-        return f"au plus {context['limit_value']} éléments attendus"
+    if kind in LIMIT_MESSAGES:
+        return LIMIT_MESSAGES[kind].format(**context)
     if kind == "value_error.const" and "permitted" in context:
         return "valeur non permise, attendu : " + " ou ".join(map(str, context["permitted"]))
     for prefix, message in FRENCH_MESSAGES.items():

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from assistant.db import update_in_place
 from assistant.knowledge.models import (
     ChecklistItemRow,
     PartnerRow,
@@ -221,10 +222,7 @@ def _upsert(session: Session, model: type, desired: Rows) -> TableChanges:
             session.add(model(**values))
             changes.added += 1
             continue
-        different = {name: value for name, value in values.items() if getattr(row, name) != value}
-        for name, value in different.items():
-            setattr(row, name, value)
-        changes.updated += bool(different)
+        changes.updated += update_in_place(row, values)
     return changes
 
 

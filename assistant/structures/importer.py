@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError, confloat, conint, constr, valid
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from assistant.db import update_in_place
 from assistant.structures.hours import DAYS, parse_day_hours
 from assistant.structures.models import StructureRow
 from assistant.validation import describe_validation_error
@@ -191,11 +192,9 @@ def import_structures(
                 session.add(StructureRow(**values))
                 report.added += 1
                 continue
-            different = {name: value for name, value in values.items() if getattr(row, name) != value}
-            for name, value in different.items():
-                setattr(row, name, value)
-            report.updated += bool(different)
-            report.unchanged += not different
+            changed = update_in_place(row, values)
+            report.updated += changed
+            report.unchanged += not changed
         listed = {record.id_fs for record in records} | rejected_ids
         for structure_id, row in existing.items():
             if structure_id not in listed:
