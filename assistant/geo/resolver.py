@@ -86,7 +86,7 @@ class LocationResolver:
         self._sorted_keys = sorted(self._keys)
 
     def resolve_coordinates(self, latitude: float, longitude: float) -> Location:
-        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or not in_france(latitude, longitude):
+        if not in_france(latitude, longitude):
             return Location("outside_france", latitude=latitude, longitude=longitude)
         return Location("coordinates", latitude=latitude, longitude=longitude)
 

@@ -70,3 +70,12 @@ def test_unknown_places(resolver, text):
 )
 def test_shared_positions(resolver, latitude, longitude, status):
     assert resolver.resolve_coordinates(latitude, longitude).status == status
+
+
+def test_a_location_gives_the_points_to_search_from(resolver):
+    shared_postcode = resolver.resolve_text("77120")
+    position = resolver.resolve_coordinates(48.81, 3.08)
+
+    assert shared_postcode.points == [(c.latitude, c.longitude) for c in shared_postcode.communes]
+    assert len(shared_postcode.points) == len(resolver.directory.by_postcode("77120")) > 1
+    assert position.points == [(48.81, 3.08)]
