@@ -88,13 +88,15 @@ def main() -> int:
     print(f"\nPlace resolution (communes loaded in {time.perf_counter() - started:.2f} s):")
     generator = random.Random(2024)
     communes = [c for c in resolver.directory.communes if c.is_commune]
-    names = [fold(c.name) for c in generator.sample(communes, NAMES)]
-    typed = timings_ms(resolver.resolve_text, names)
-    report(f"{NAMES} names, lowercase, no accents", typed)
+    sample = generator.sample(communes, NAMES)
+    names = [fold(c.name) for c in sample]
+    report(f"{NAMES} names, lowercase, no accents", timings_ms(resolver.resolve_text, names))
     typos = [with_typo(name, generator) for name in names[:TYPOS]]
     report(f"{TYPOS} names with a letter missing", timings_ms(resolver.resolve_text, typos))
-    resolved = sum(resolver.resolve_text(name).status in ("found", "ambiguous") for name in typos)
-    print(f"  names with a letter missing that still resolve: {resolved / TYPOS:.1%}")
+    for label, queries in (("names", names), ("names with a letter missing", typos)):
+        pairs = zip(sample[: len(queries)], queries, strict=True)
+        found = sum(commune in resolver.resolve_text(query).communes for commune, query in pairs)
+        print(f"  {label} resolving to (or offering) the right commune: {found / len(queries):.1%}")
     return 0
 
 
