@@ -4,27 +4,11 @@ import random
 
 import pytest
 
-from assistant.structures.importer import import_structures
-from assistant.structures.nearest import StructureIndex, brute_force_nearest, list_structures
-from tests.unit.structures.test_importer import SHARED_LIST
+from assistant.structures.nearest import StructureIndex, brute_force_nearest
 
 # Mainland France and the overseas départements, as (south, north, west, east).
 REGIONS = [(42.3, 51.1, -4.8, 8.2), (15.9, 16.5, -61.8, -61.0), (14.4, 14.9, -61.2, -60.8), (3.5, 5.8, -54.5, -51.6),
            (-21.4, -20.9, 55.2, 55.8), (-13.0, -12.6, 45.0, 45.3)]
-
-
-@pytest.fixture(scope="module")
-def structures(tmp_path_factory):
-    from assistant.db import create_database_engine, create_schema, create_session_factory
-
-    engine = create_database_engine(f"sqlite:///{tmp_path_factory.mktemp('fs') / 'fs.db'}")
-    create_schema(engine)
-    sessions = create_session_factory(engine)
-    import_structures(sessions, SHARED_LIST)
-    with sessions() as session:
-        loaded = list_structures(session=session)
-    engine.dispose()
-    return loaded
 
 
 def random_points(count: int, seed: int = 7) -> list[tuple[float, float]]:

@@ -1,0 +1,156 @@
+"""French answers about France Services structures, with the integrators' `structures` payload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from assistant.geo.communes import Commune
+from assistant.geo.resolver import Location
+from assistant.structures.hours import opening_today
+from assistant.structures.nearest import Structure, StructureIndex
+
+NEAREST_COUNT = 3
+DEPARTMENT_LIST_LIMIT = 10
+COMMUNES_NAMED = 5
+FORMAT_LABELS = {
+    "Bus_équivalent": "Bus France services (itinérant)",
+    "Itinérante": "France services itinérante",
+    "Multisites": "France services sur plusieurs sites",
+    "Fixe_antenne(s)": "France services avec antenne(s)",
+}
+MOBILE_FORMATS = {"Bus_équivalent", "Itinérante", "Mobile"}
+EXAMPLES = "par exemple « Coulommiers », « 77120 » ou « 77 »"
+
+
+@dataclass
+class StructuresReply:
+    text: str
+    payload: dict
+    commune_choices: list[Commune] = field(default_factory=list)
+
+
+def directions_url(structure: Structure, origin: tuple[float, float] | None) -> str:
+    """An OpenStreetMap route from the user's place when known, else the structure on the map."""
+    if origin is None:
+        return (f"https://www.openstreetmap.org/?mlat={structure.latitude}&mlon={structure.longitude}"
+                f"#map=17/{structure.latitude}/{structure.longitude}")
+    return (f"https://www.openstreetmap.org/directions?route={origin[0]:.5f},{origin[1]:.5f};"
+            f"{structure.latitude:.5f},{structure.longitude:.5f}")
+
+
+def answer_location(location: Location, index: StructureIndex, now: datetime) -> StructuresReply:
+    """The nearest structures to a resolved place, a département's list, or what to ask next."""
+    if location.status == "not_found":
+        return _ask(f"Je ne trouve pas « {location.query.strip()} ». Indiquez une commune, un code postal ou un "
+                    f"numéro de département ({EXAMPLES}).")
+    if location.status == "outside_france":
+        return _ask("Cette position semble hors de France : les France Services sont en France métropolitaine et "
+                    f"dans les départements d'outre-mer. Indiquez une commune ou un code postal ({EXAMPLES}).")
+    if location.status == "ambiguous":
+        choices = "\n".join(f"• {c.name} ({c.department})" for c in location.communes)
+        reply = _ask(f"Plusieurs communes correspondent à « {location.query.strip()} » : laquelle ?\n{choices}")
+        reply.commune_choices = location.communes
+        return reply
+    if location.status == "department":
+        return _department_list(location, index, now)
+    return _nearest(location, index, now)
+
+
+def _nearest(location: Location, index: StructureIndex, now: datetime) -> StructuresReply:
+    nearby = index.nearest(location.points, NEAREST_COUNT)
+    origin = location.points[0]
+    if location.communes:
+        first = location.communes[0]
+        where = first.name
+        if len(location.communes) > 1:
+            names = ", ".join(c.name for c in location.communes[:COMMUNES_NAMED])
+            more = "…" if len(location.communes) > COMMUNES_NAMED else ""
+            where = f"{names}{more} (communes du code postal, toutes prises en compte)"
+        place = {"commune": first.name, "insee": first.insee, "postcode": _postcode(location, first),
+                 "lat": first.latitude, "lon": first.longitude}
+    else:
+        where = "votre position"
+        place = {"commune": None, "insee": None, "postcode": None, "lat": origin[0], "lon": origin[1]}
+    lines = [f"Les France Services les plus proches de {where} :"]
+    lines += [_structure_text(number, n.structure, n.distance_km, origin, now) for number, n in enumerate(nearby, 1)]
+    lines.append(_source())
+    return StructuresReply(
+        text="\n\n".join(lines),
+        payload={"type": "structures", "location": place,
+                 "structures": [_structure_payload(n.structure, n.distance_km, now) for n in nearby]},
+    )
+
+
+def _department_list(location: Location, index: StructureIndex, now: datetime) -> StructuresReply:
+    department = location.department
+    structures = index.in_department(department.code)
+    if not structures:
+        return _ask(f"Je n'ai trouvé aucune France Services dans le département {department.name} "
+                    f"({department.code}). Indiquez plutôt votre commune ou votre code postal.")
+    shown = structures[:DEPARTMENT_LIST_LIMIT]
+    lines = [f"{len(structures)} France Services dans le département {department.name} ({department.code})"
+             + (f", voici les {len(shown)} premières par commune. Donnez votre commune pour les plus proches."
+                if len(structures) > len(shown) else " :")]
+    lines += [_structure_text(number, s, None, None, now) for number, s in enumerate(shown, 1)]
+    lines.append(_source())
+    return StructuresReply(
+        text="\n\n".join(lines),
+        payload={"type": "structures", "location": {"commune": None, "insee": None, "postcode": None,
+                                                    "lat": None, "lon": None, "department": department.code},
+                 "structures": [_structure_payload(s, None, now) for s in shown]},
+    )
+
+
+def _structure_text(number: int, structure: Structure, distance_km: float | None,
+                    origin: tuple[float, float] | None, now: datetime) -> str:
+    opening = opening_today(structure.hours, now)
+    distance = f" — {distance_km:.1f} km".replace(".", ",") if distance_km is not None else ""
+    lines = [f"{number}. **{structure.name}**{distance}"]
+    if structure.format in FORMAT_LABELS:
+        lines.append(FORMAT_LABELS[structure.format])
+    address = ", ".join(part for part in (structure.address, structure.address_complement) if part)
+    lines.append(f"{address}, {structure.postcode} {structure.commune}")
+    if opening.hours_today:
+        state = "ouvert en ce moment" if opening.open_now else "fermé en ce moment"
+        lines.append(f"Aujourd'hui : {opening.hours_today} ({state})")
+    else:
+        lines.append("Fermé aujourd'hui")
+    if structure.appointment_required is not None:
+        lines.append("Sur rendez-vous" if structure.appointment_required else "Sans rendez-vous")
+    contact = " · ".join(part for part in (f"Tél. {structure.phone}" if structure.phone else "", structure.email
+                                            or "") if part)
+    if contact:
+        lines.append(contact)
+    if structure.comment and structure.format in MOBILE_FORMATS:
+        lines.append(f"Passages : {structure.comment}")
+    lines.append(f"Itinéraire : {directions_url(structure, origin)}")
+    return "\n".join(lines)
+
+
+def _structure_payload(structure: Structure, distance_km: float | None, now: datetime) -> dict:
+    opening = opening_today(structure.hours, now)
+    return {
+        "id": str(structure.id), "name": structure.name,
+        "address": ", ".join(part for part in (structure.address, structure.address_complement) if part),
+        "postcode": structure.postcode, "commune": structure.commune, "lat": structure.latitude,
+        "lon": structure.longitude, "distance_km": round(distance_km, 2) if distance_km is not None else None,
+        "phone": structure.phone, "email": structure.email, "open_now": opening.open_now,
+        "hours_today": opening.hours_today or None, "format": structure.format,
+        "appointment": structure.appointment_required,
+    }
+
+
+def _postcode(location: Location, commune: Commune) -> str | None:
+    for word in location.query.split():
+        if word.isdigit() and word in commune.postcodes:
+            return word
+    return commune.postcodes[0] if commune.postcodes else None
+
+
+def _ask(text: str) -> StructuresReply:
+    return StructuresReply(text=text, payload={"type": "structures", "location": None, "structures": []})
+
+
+def _source() -> str:
+    return "Source : ANCT, liste des structures France services (data.gouv.fr, Licence Ouverte 2.0)."

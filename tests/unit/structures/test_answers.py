@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from assistant.geo.resolver import LocationResolver
+from assistant.structures.answers import answer_location, directions_url
+from assistant.structures.nearest import StructureIndex
+
+TUESDAY_10_30_PARIS = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def index(structures):
+    return StructureIndex(structures)
+
+
+@pytest.fixture(scope="module")
+def resolver(commune_directory):
+    return LocationResolver(commune_directory)
+
+
+def test_nearest_structures_from_a_commune_follow_the_contract(index, resolver):
+    reply = answer_location(resolver.resolve_text("France services près de Coulommiers"), index, TUESDAY_10_30_PARIS)
+
+    payload = reply.payload
+    assert payload["type"] == "structures"
+    assert payload["location"] == {"commune": "Coulommiers", "insee": "77131", "postcode": "77120",
+                                   "lat": 48.812161, "lon": 3.084258}
+    assert [s["commune"] for s in payload["structures"]] == ["Coulommiers", "Rebais", "Crécy-la-Chapelle"]
+    first = payload["structures"][0]
+    assert set(first) == {"id", "name", "address", "postcode", "commune", "lat", "lon", "distance_km", "phone",
+                          "email", "open_now", "hours_today", "format", "appointment"}
+    assert isinstance(first["id"], str) and first["distance_km"] < 1
+    assert reply.text.startswith("Les France Services les plus proches de Coulommiers :")
+    assert "Itinéraire : https://www.openstreetmap.org/directions?route=48.81216,3.08426;" in reply.text
+    assert reply.text.endswith("(data.gouv.fr, Licence Ouverte 2.0).")
+
+
+def test_a_shared_postcode_names_its_communes(index, resolver):
+    reply = answer_location(resolver.resolve_text("88000"), index, TUESDAY_10_30_PARIS)
+
+    assert reply.text.startswith("Les France Services les plus proches de Épinal, ")
+    assert "(communes du code postal, toutes prises en compte)" in reply.text
+    assert reply.payload["location"]["postcode"] == "88000"
+
+
+def test_buses_are_labelled_with_their_itinerary(index, resolver, structures):
+    bus = next(s for s in structures if s.format == "Bus_équivalent" and s.comment)
+
+    reply = answer_location(resolver.resolve_coordinates(bus.latitude, bus.longitude), index,
+                            TUESDAY_10_30_PARIS)
+
+    assert "Bus France services (itinérant)" in reply.text
+    assert f"Passages : {bus.comment}" in reply.text
+    assert reply.payload["location"]["commune"] is None
+
+
+def test_a_department_lists_its_structures(index, resolver):
+    reply = answer_location(resolver.resolve_text("dans le 77"), index, TUESDAY_10_30_PARIS)
+
+    assert reply.text.split(",")[0].endswith("France Services dans le département Seine-et-Marne (77)")
+    assert len(reply.payload["structures"]) == 10
+    assert all(s["distance_km"] is None for s in reply.payload["structures"])
+
+
+@pytest.mark.parametrize(
+    ("location", "start"),
+    [
+        (lambda r: r.resolve_text("xyzzy"), "Je ne trouve pas « xyzzy »."),
+        (lambda r: r.resolve_coordinates(51.5, -0.12), "Cette position semble hors de France"),
+        (lambda r: r.resolve_text("Saint-Pierre"), "Plusieurs communes correspondent à « Saint-Pierre » : laquelle ?"),
+    ],
+)
+def test_what_cannot_be_answered_yet_is_said_in_french(index, resolver, location, start):
+    reply = answer_location(location(resolver), index, TUESDAY_10_30_PARIS)
+
+    assert reply.text.startswith(start)
+    assert reply.payload == {"type": "structures", "location": None, "structures": []}
+
+
+def test_homonyms_are_offered_as_choices(index, resolver):
+    reply = answer_location(resolver.resolve_text("Saint-Pierre"), index, TUESDAY_10_30_PARIS)
+
+    assert [c.department for c in reply.commune_choices][:2] == ["974", "972"]
+    assert "• Saint-Pierre (974)" in reply.text
+
+
+def test_directions_without_an_origin_show_the_map(structures):
+    assert directions_url(structures[0], None).startswith(
+        f"https://www.openstreetmap.org/?mlat={structures[0].latitude}&mlon={structures[0].longitude}")
