@@ -149,7 +149,10 @@ class LocationResolver:
     def _location(self, keys: list[str], department: Department | None, text: str) -> Location:
         """The best name's communes; a longer, more populated name is offered too ("Montereau" → -Fault-Yonne)."""
         best = keys[0]
-        communes = [c for c in self._by_key[best] if c.is_commune] or list(self._by_key[best])
+        homonyms = [c for c in self._by_key[best] if c.is_commune] or list(self._by_key[best])
+        if department is not None:
+            homonyms = [c for c in homonyms if c.department == department.code] or homonyms
+        communes = _spelled_as_typed(homonyms, text)
         largest = max(c.population or 0 for c in communes)
         for key in keys[1:]:
             if key.startswith(best + " "):
@@ -162,6 +165,15 @@ class LocationResolver:
 
     def _population(self, key: str) -> int:
         return max(commune.population or 0 for commune in self._by_key[key])
+
+
+def _spelled_as_typed(homonyms: list[Commune], text: str) -> list[Commune]:
+    """Names that differ only by accents ("Lure", "Luré"): keep the one spelled exactly as typed, if one is."""
+    if len({commune.name for commune in homonyms}) < 2:
+        return homonyms
+    typed = text.lower()
+    spelled = [c for c in homonyms if re.search(rf"(?<!\w){re.escape(c.name.lower())}(?!\w)", typed)]
+    return spelled if len(spelled) == 1 else homonyms
 
 
 def _covers(query_tokens: set[str], name_tokens: list[str]) -> bool:

@@ -28,6 +28,10 @@ def found(location):
         ("je suis a saint denis 93", "found", [("Saint-Denis", "93")]),
         ("mamoudzou", "found", [("Mamoudzou", "976")]),
         ("Montereau", "ambiguous", [("Montereau-Fault-Yonne", "77"), ("Montereau", "45")]),
+        ("non, je voulais dire Lure", "found", [("Lure", "70")]),
+        ("Luré", "found", [("Luré", "42")]),
+        ("lure", "found", [("Lure", "70")]),
+        ("je suis a lure 42", "found", [("Luré", "42")]),
     ],
 )
 def test_commune_names_typed_loosely(resolver, text, status, communes):
