@@ -32,6 +32,15 @@ def knowledge_base(tmp_path_factory) -> KnowledgeBase:
 
 
 @pytest.fixture
+def session_factory(tmp_path):
+    """An empty SQLite database with every table, in the test's own folder (its parent created too)."""
+    engine = create_database_engine(f"sqlite:///{tmp_path / 'db' / 'guichet.db'}")
+    create_schema(engine)
+    yield create_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
 def tiny_knowledge(tmp_path) -> Path:
     """A small, editable copy of a valid knowledge folder (2 partners, 2 topics, 3 procedures)."""
     return Path(shutil.copytree(FIXTURES / "knowledge", tmp_path / "knowledge"))

@@ -6,18 +6,9 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from assistant.db import create_database_engine, create_schema, create_session_factory
 from assistant.knowledge import KnowledgeBase
 from assistant.knowledge.loader import KnowledgeValidationError, load_knowledge_into_database, read_knowledge
 from assistant.knowledge.models import ChecklistItemRow, ProcedureRow, ProcedureTopicRow
-
-
-@pytest.fixture
-def session_factory(tmp_path):
-    engine = create_database_engine(f"sqlite:///{tmp_path / 'db' / 'kb.db'}")
-    create_schema(engine)
-    yield create_session_factory(engine)
-    engine.dispose()
 
 
 def edit(path: Path, change) -> None:

@@ -10,7 +10,6 @@ from datetime import date
 import pytest
 
 from assistant.config import PROJECT_ROOT
-from assistant.db import create_database_engine, create_schema, create_session_factory
 from assistant.structures.importer import RejectedRow, StructureImportError, import_structures
 from assistant.structures.models import StructureRow
 
@@ -36,29 +35,21 @@ def write_list(path, rows, *, delimiter=",", bom=False):
     return path
 
 
-@pytest.fixture
-def sessions(tmp_path):
-    engine = create_database_engine(f"sqlite:///{tmp_path / 'structures.db'}")
-    create_schema(engine)
-    yield create_session_factory(engine)
-    engine.dispose()
-
-
-def stored(sessions, structure_id):
-    with sessions() as session:
+def stored(session_factory, structure_id):
+    with session_factory() as session:
         return session.get(StructureRow, structure_id)
 
 
-def test_the_official_list_imports_every_structure(sessions):
+def test_the_official_list_imports_every_structure(session_factory):
     if not SHARED_LIST.exists():
         pytest.fail(f"liste officielle absente : {SHARED_LIST} (../shared doit être à côté du dépôt)")
 
-    first = import_structures(sessions, SHARED_LIST)
-    second = import_structures(sessions, SHARED_LIST)
+    first = import_structures(session_factory, SHARED_LIST)
+    second = import_structures(session_factory, SHARED_LIST)
 
     assert (first.added, first.rejected) == (2845, [])
     assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, 2845)
-    valserhone = stored(sessions, 1)
+    valserhone = stored(session_factory, 1)
     assert (valserhone.name, valserhone.postcode, valserhone.insee_commune) == (
         "France services de Valserhône", "01200", "01033")
     assert valserhone.hours["lundi"] == [["13:30", "17:00"]]
@@ -67,22 +58,22 @@ def test_the_official_list_imports_every_structure(sessions):
     assert (valserhone.appointment_required, valserhone.labelled_on) == (False, date(2020, 1, 1))
 
 
-def test_a_semicolon_list_with_a_bom_is_read(sessions, tmp_path):
+def test_a_semicolon_list_with_a_bom_is_read(session_factory, tmp_path):
     source = write_list(tmp_path / "live.csv", [row("10"), row("11", comment="Bus ; itinéraire\nsur deux lignes")],
                         delimiter=";", bom=True)
 
-    report = import_structures(sessions, source)
+    report = import_structures(session_factory, source)
 
     assert (report.added, report.rejected) == (2, [])
-    assert stored(sessions, 11).comment == "Bus ; itinéraire\nsur deux lignes"
+    assert stored(session_factory, 11).comment == "Bus ; itinéraire\nsur deux lignes"
 
 
-def test_bad_rows_are_reported_with_their_line_and_do_not_stop_the_import(sessions, tmp_path):
+def test_bad_rows_are_reported_with_their_line_and_do_not_stop_the_import(session_factory, tmp_path):
     rows = [row("1", comment="deux\nlignes"), row("2", latitude="nord"), row("3", monday="9h-midi"),
             row("1"), row("4", name=""), row("5")]
     source = write_list(tmp_path / "list.csv", rows)
 
-    report = import_structures(sessions, source)
+    report = import_structures(session_factory, source)
 
     assert report.added == 2
     assert [(r.line, r.structure_id) for r in report.rejected] == [(4, 2), (5, 3), (6, 1), (7, 4)]
@@ -92,40 +83,40 @@ def test_bad_rows_are_reported_with_their_line_and_do_not_stop_the_import(sessio
     assert report.rejected[3].reason == "lib_fs : texte trop court (au moins 1 caractères)"
 
 
-def test_reimport_updates_in_place_removes_departed_and_keeps_rejected(sessions, tmp_path):
-    import_structures(sessions, write_list(tmp_path / "v1.csv", [row("1"), row("2"), row("3")]))
+def test_reimport_updates_in_place_removes_departed_and_keeps_rejected(session_factory, tmp_path):
+    import_structures(session_factory, write_list(tmp_path / "v1.csv", [row("1"), row("2"), row("3")]))
 
-    report = import_structures(sessions, write_list(
+    report = import_structures(session_factory, write_list(
         tmp_path / "v2.csv", [row("1", name="France services de Coulommiers"), row("3", latitude="999")]))
 
     assert (report.added, report.updated, report.unchanged, report.removed) == (0, 1, 0, 1)
-    assert stored(sessions, 1).name == "France services de Coulommiers"
-    assert stored(sessions, 2) is None
-    assert stored(sessions, 3).latitude == 48.5
+    assert stored(session_factory, 1).name == "France services de Coulommiers"
+    assert stored(session_factory, 2) is None
+    assert stored(session_factory, 3).latitude == 48.5
 
 
-def test_a_file_without_the_expected_columns_is_refused(sessions, tmp_path):
+def test_a_file_without_the_expected_columns_is_refused(session_factory, tmp_path):
     source = tmp_path / "autre.csv"
     source.write_text("nom;ville\nA;B\n", encoding="utf-8")
 
     with pytest.raises(StructureImportError, match="colonnes manquantes dans la liste : id_fs, insee_dep"):
-        import_structures(sessions, source)
+        import_structures(session_factory, source)
 
 
-def test_a_missing_file_is_a_clear_error(sessions, tmp_path):
+def test_a_missing_file_is_a_clear_error(session_factory, tmp_path):
     with pytest.raises(StructureImportError, match="impossible de lire la liste des structures"):
-        import_structures(sessions, tmp_path / "absent.csv")
+        import_structures(session_factory, tmp_path / "absent.csv")
 
 
-def test_the_list_can_be_downloaded_from_a_url(sessions, tmp_path):
+def test_the_list_can_be_downloaded_from_a_url(session_factory, tmp_path):
     write_list(tmp_path / "liste.csv", [row("21"), row("22")], delimiter=";", bom=True)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        report = import_structures(sessions, f"{base}/liste.csv")
+        report = import_structures(session_factory, f"{base}/liste.csv")
         with pytest.raises(StructureImportError, match="404"):
-            import_structures(sessions, f"{base}/absente.csv")
+            import_structures(session_factory, f"{base}/absente.csv")
         server.shutdown()
 
     assert report.added == 2
