@@ -60,9 +60,10 @@ def answer_topic(
         partner = None
     candidates = knowledge.procedures_for(topic=topic.slug, partner=partner)
     minimum = LIFE_EVENT_FOCUS_MIN_SCORE if topic.is_life_event and partner is None else FOCUS_MIN_SCORE
-    focus = _clear_best(knowledge, message, topic.slug, partner, candidates, minimum)
+    scores = _relevance(knowledge, message, topic.slug, partner, len(candidates))
+    ranked = sorted(candidates, key=lambda p: -scores.get(p.id, 0.0))  # stable: no words keep the topic's order
+    focus = _clear_best(ranked, scores, minimum)
     if focus is not None:
-        ranked = _ranked(knowledge, message, topic.slug, partner, candidates)
         others = [p for p in ranked if p.id != focus.id][: LIST_LENGTH - 1]
         text = note + procedure_card(knowledge, focus)
         if others:
@@ -78,7 +79,7 @@ def answer_topic(
             text=note + checklist_text(knowledge, topic), payload=procedures_payload(topic.slug, procedures),
             procedures=procedures, procedure_choices=procedures,
         )
-    ranked = _ranked(knowledge, message, topic.slug, partner, candidates)[:LIST_LENGTH]
+    ranked = ranked[:LIST_LENGTH]
     intro = f"**{topic.title}** : voici les démarches qui correspondent à votre demande."
     lines = [f"{i}. {p.title} ({_partner_short_name(knowledge, p.partner)})" for i, p in enumerate(ranked, 1)]
     text = note + "\n".join([intro, *lines, "", "Dites-moi laquelle vous intéresse pour avoir le détail."])
@@ -168,35 +169,26 @@ def _partner_short_name(knowledge: KnowledgeBase, slug: str) -> str:
     return partner.short_name if partner else slug
 
 
-def _ranked(
-    knowledge: KnowledgeBase, message: str, topic: str, partner: str | None, candidates: list[Procedure]
-) -> list[Procedure]:
-    """Candidates by relevance to the message; ties (an empty message) keep the topic's own order."""
+def _relevance(
+    knowledge: KnowledgeBase, message: str, topic: str, partner: str | None, count: int
+) -> dict[str, float]:
+    """Each candidate's similarity to the message, computed once; empty when the message has no words."""
     if not _meaningful(message):
-        return candidates
-    scores = {hit.procedure.id: hit.score for hit in knowledge.search(message, topic=topic, partner=partner,
-                                                                      limit=len(candidates))}
-    return sorted(candidates, key=lambda p: -scores.get(p.id, 0.0))
+        return {}
+    return {hit.procedure.id: hit.score for hit in knowledge.search(message, topic=topic, partner=partner,
+                                                                    limit=count)}
 
 
-def _clear_best(
-    knowledge: KnowledgeBase,
-    message: str,
-    topic: str,
-    partner: str | None,
-    candidates: list[Procedure],
-    minimum_score: float,
-) -> Procedure | None:
-    if len(candidates) == 1:
-        return candidates[0]
-    if not _meaningful(message):
+def _clear_best(ranked: list[Procedure], scores: dict[str, float], minimum_score: float) -> Procedure | None:
+    """The only candidate, or the best one when it scores enough and clearly leads the next."""
+    if len(ranked) == 1:
+        return ranked[0]
+    if not scores:
         return None
-    hits = knowledge.search(message, topic=topic, partner=partner, limit=2)
-    if not hits or hits[0].score < minimum_score:
+    best, second = (scores.get(p.id, 0.0) for p in ranked[:2])
+    if best < minimum_score or best < FOCUS_MIN_LEAD * second:
         return None
-    if len(hits) > 1 and hits[0].score < FOCUS_MIN_LEAD * hits[1].score:
-        return None
-    return hits[0].procedure
+    return ranked[0]
 
 
 def _meaningful(message: str) -> bool:
