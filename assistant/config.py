@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The August 2024 copy of the official list, in the read-only shared folder beside the clone.
+SHARED_STRUCTURES_LIST = PROJECT_ROOT.parent / "shared" / "data" / "france-services-liste-fs-20240801.csv"
 
 
 def database_url() -> str:
@@ -26,5 +28,4 @@ def structures_source() -> str:
     configured = os.environ.get("GUICHET_STRUCTURES_SOURCE")
     if configured:
         return configured
-    shared_copy = PROJECT_ROOT.parent / "shared" / "data" / "france-services-liste-fs-20240801.csv"
-    return str(shared_copy) if shared_copy.exists() else OFFICIAL_URL
+    return str(SHARED_STRUCTURES_LIST) if SHARED_STRUCTURES_LIST.exists() else OFFICIAL_URL

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.config import SHARED_STRUCTURES_LIST
 from assistant.db import create_database_engine, create_schema, create_session_factory
 from assistant.structures.importer import import_structures
 from assistant.structures.nearest import list_structures
-from tests.unit.structures.test_importer import SHARED_LIST
 
 
 @pytest.fixture(scope="session")
@@ -15,7 +15,7 @@ def structures(tmp_path_factory):
     engine = create_database_engine(f"sqlite:///{tmp_path_factory.mktemp('fs') / 'fs.db'}")
     create_schema(engine)
     sessions = create_session_factory(engine)
-    import_structures(sessions, SHARED_LIST)
+    import_structures(sessions, SHARED_STRUCTURES_LIST)
     with sessions() as session:
         loaded = list_structures(session=session)
     engine.dispose()

@@ -9,11 +9,10 @@ from datetime import date
 
 import pytest
 
-from assistant.config import PROJECT_ROOT
+from assistant.config import SHARED_STRUCTURES_LIST
 from assistant.structures.importer import RejectedRow, StructureImportError, import_structures
 from assistant.structures.models import StructureRow
 
-SHARED_LIST = PROJECT_ROOT.parent / "shared" / "data" / "france-services-liste-fs-20240801.csv"
 HEADER = ("id_fs,insee_dep,lib_fs,adresse,complement_adresse,insee_com,code_postal,lib_com,latitude,longitude,mail,"
           "telephone,h_lundi,h_mardi,h_mercredi,h_jeudi,h_vendredi,h_samedi,prise_rdv,commentaire,type_fs,format_fs,"
           "groupe_fs,labellisation_fs")
@@ -41,11 +40,11 @@ def stored(session_factory, structure_id):
 
 
 def test_the_official_list_imports_every_structure(session_factory):
-    if not SHARED_LIST.exists():
-        pytest.fail(f"liste officielle absente : {SHARED_LIST} (../shared doit être à côté du dépôt)")
+    if not SHARED_STRUCTURES_LIST.exists():
+        pytest.fail(f"liste officielle absente : {SHARED_STRUCTURES_LIST} (../shared doit être à côté du dépôt)")
 
-    first = import_structures(session_factory, SHARED_LIST)
-    second = import_structures(session_factory, SHARED_LIST)
+    first = import_structures(session_factory, SHARED_STRUCTURES_LIST)
+    second = import_structures(session_factory, SHARED_STRUCTURES_LIST)
 
     assert (first.added, first.rejected) == (2845, [])
     assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, 2845)
