@@ -109,8 +109,7 @@ def _structure_text(number: int, structure: Structure, distance_km: float | None
     lines = [f"{number}. **{structure.name}**{distance}"]
     if structure.format in FORMAT_LABELS:
         lines.append(FORMAT_LABELS[structure.format])
-    address = ", ".join(part for part in (structure.address, structure.address_complement) if part)
-    lines.append(f"{address}, {structure.postcode} {structure.commune}")
+    lines.append(f"{_address(structure)}, {structure.postcode} {structure.commune}")
     if opening.hours_today:
         state = "ouvert en ce moment" if opening.open_now else "fermé en ce moment"
         lines.append(f"Aujourd'hui : {opening.hours_today} ({state})")
@@ -132,13 +131,17 @@ def _structure_payload(structure: Structure, distance_km: float | None, now: dat
     opening = opening_today(structure.hours, now)
     return {
         "id": str(structure.id), "name": structure.name,
-        "address": ", ".join(part for part in (structure.address, structure.address_complement) if part),
+        "address": _address(structure),
         "postcode": structure.postcode, "commune": structure.commune, "lat": structure.latitude,
         "lon": structure.longitude, "distance_km": round(distance_km, 2) if distance_km is not None else None,
         "phone": structure.phone, "email": structure.email, "open_now": opening.open_now,
         "hours_today": opening.hours_today or None, "format": structure.format,
         "appointment": structure.appointment_required,
     }
+
+
+def _address(structure: Structure) -> str:
+    return ", ".join(part for part in (structure.address, structure.address_complement) if part)
 
 
 def _postcode(location: Location, commune: Commune) -> str | None:
