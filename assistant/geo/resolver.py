@@ -3,6 +3,11 @@
 A postcode may cover several communes (all are kept); a commune name is matched loosely (rapidfuzz:
 no accents, "st" for "saint", typos); homonyms are settled by a département given in the message,
 else returned as candidates to ask about; a département number alone selects the département.
+A shared position is placed in France (or not) and named after its nearest commune.
+
+What the conversation keeps between turns is a *location query*: the words typed, `insee:<code>`
+(a commune chosen with a button) or `position:<lat>,<lon>` (the browser's position); `resolve`
+reads all three.
 """
 
 from __future__ import annotations
@@ -11,12 +16,17 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
+import numpy as np
 from rapidfuzz import fuzz, process
+from sklearn.neighbors import BallTree
 
 from assistant.geo.communes import Commune, CommuneDirectory, Department
 from assistant.text import fold
 
+INSEE_PREFIX = "insee:"
+POSITION_PREFIX = "position:"
 NAME_MIN_SCORE = 85
 MAX_NAME_WORDS = 8
 # Mainland France with Corsica, then the overseas départements and Saint-Martin / Saint-Barthélemy.
@@ -39,7 +49,7 @@ _FILLER = re.compile(
     r"l|des|plus|proche|proches|pres|de|du|d|a|au|aux|sur|vers|dans|ma|mon|commune|ville|village|habite|"
     r"suis|sommes|svp|stp|merci|bonjour|france|services?|fs|espace|espaces|maison|maisons|mfs|structure|"
     r"structures|guichet|ou|est|il|y|en|a cote|cote|quelle|quel|c|est ce|qu|autour|secteur|region|"
-    r"departement|dept|dep|code|postal|cp)\b"
+    r"departement|dept|dep|code|postal|cp|position|partage|partagee|voici|utilise|ici)\b"
 )
 
 
@@ -48,7 +58,8 @@ class Location:
     """What the user's words or position resolved to.
 
     status: "found" (communes, possibly several sharing a postcode), "department", "coordinates",
-    "ambiguous" (homonyms: ask which), "not_found" or "outside_france".
+    "ambiguous" (homonyms: ask which), "not_found", "outside_france", or "missing" (no place named:
+    "la France Services la plus proche").
     """
 
     status: str
@@ -63,6 +74,14 @@ class Location:
         if self.latitude is not None and self.longitude is not None:
             return [(self.latitude, self.longitude)]
         return [(commune.latitude, commune.longitude) for commune in self.communes]
+
+
+def position_query(latitude: float, longitude: float) -> str:
+    return f"{POSITION_PREFIX}{latitude:.5f},{longitude:.5f}"
+
+
+def commune_query(commune: Commune) -> str:
+    return f"{INSEE_PREFIX}{commune.insee}"
 
 
 def in_france(latitude: float, longitude: float) -> bool:
@@ -85,10 +104,36 @@ class LocationResolver:
         self._keys = list(self._by_key)
         self._sorted_keys = sorted(self._keys)
 
+    def resolve(self, query: str) -> Location:
+        """A location query: `insee:<code>`, `position:<lat>,<lon>`, or what the user typed."""
+        if query.startswith(INSEE_PREFIX):
+            commune = self.directory.by_insee(query[len(INSEE_PREFIX) :].strip())
+            return Location("found", communes=[commune], query=query) if commune else Location("not_found", query=query)
+        if query.startswith(POSITION_PREFIX):
+            try:
+                latitude, longitude = (float(part) for part in query[len(POSITION_PREFIX) :].split(","))
+            except ValueError:
+                return Location("not_found", query=query)
+            return self.resolve_coordinates(latitude, longitude)
+        return self.resolve_text(query)
+
     def resolve_coordinates(self, latitude: float, longitude: float) -> Location:
+        """A position in France, with the commune whose point is nearest (to name the place)."""
         if not in_france(latitude, longitude):
-            return Location("outside_france", latitude=latitude, longitude=longitude)
-        return Location("coordinates", latitude=latitude, longitude=longitude)
+            return Location("outside_france", latitude=latitude, longitude=longitude,
+                            query=position_query(latitude, longitude))
+        _, indexes = self._commune_tree.query(np.radians([[latitude, longitude]]), k=1)
+        return Location("coordinates", communes=[self._located_communes[int(indexes[0][0])]], latitude=latitude,
+                        longitude=longitude, query=position_query(latitude, longitude))
+
+    @cached_property
+    def _located_communes(self) -> list[Commune]:
+        return [c for c in self.directory.communes if c.is_commune]
+
+    @cached_property
+    def _commune_tree(self) -> BallTree:
+        points = [[c.latitude, c.longitude] for c in self._located_communes]
+        return BallTree(np.radians(points), metric="haversine")
 
     def resolve_text(self, text: str) -> Location:
         folded = fold(text)
@@ -115,6 +160,8 @@ class LocationResolver:
         if department_hint:
             folded = folded[: department_hint.start()]
         words = name_key(_FILLER.sub(" ", folded)).split()[:MAX_NAME_WORDS]
+        if not words:
+            return Location("missing", query=text)
         # The longest run of words that names a commune, the closest one among runs of that length:
         # "aller a la mairie de coulommiers" → "coulommiers" rather than "aller" ≈ Allery.
         for size in range(len(words), 0, -1):

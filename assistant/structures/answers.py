@@ -41,37 +41,45 @@ def directions_url(structure: Structure, origin: tuple[float, float] | None) -> 
 
 def answer_location(location: Location, index: StructureIndex, now: datetime) -> StructuresReply:
     """The nearest structures to a resolved place, a département's list, or what to ask next."""
-    if location.status == "not_found":
+    if location.status == "department":
+        return _department_list(location, index, now)
+    if location.status in ("found", "coordinates"):
+        return _nearest(location, index, now)
+    return ask_location(location)
+
+
+def ask_location(location: Location | None = None) -> StructuresReply:
+    """The question when the place is missing, unknown, abroad, or a name several communes share."""
+    status = location.status if location else "missing"
+    if status == "not_found":
         return _ask(f"Je ne trouve pas « {location.query.strip()} ». Indiquez une commune, un code postal ou un "
                     f"numéro de département ({EXAMPLES}).")
-    if location.status == "outside_france":
+    if status == "outside_france":
         return _ask("Cette position semble hors de France : les France Services sont en France métropolitaine et "
                     f"dans les départements d'outre-mer. Indiquez une commune ou un code postal ({EXAMPLES}).")
-    if location.status == "ambiguous":
+    if status == "ambiguous":
         choices = "\n".join(f"• {c.name} ({c.department})" for c in location.communes)
         reply = _ask(f"Plusieurs communes correspondent à « {location.query.strip()} » : laquelle ?\n{choices}")
         reply.commune_choices = location.communes
         return reply
-    if location.status == "department":
-        return _department_list(location, index, now)
-    return _nearest(location, index, now)
+    return _ask("Où cherchez-vous une France Services ? Indiquez votre commune, votre code postal ou un numéro de "
+                f"département ({EXAMPLES}), ou partagez votre position.")
 
 
 def _nearest(location: Location, index: StructureIndex, now: datetime) -> StructuresReply:
     nearby = index.nearest(location.points, NEAREST_COUNT)
     origin = location.points[0]
-    if location.communes:
-        first = location.communes[0]
-        where = first.name
-        if len(location.communes) > 1:
-            names = ", ".join(c.name for c in location.communes[:COMMUNES_NAMED])
-            more = "…" if len(location.communes) > COMMUNES_NAMED else ""
-            where = f"{names}{more} (communes du code postal, toutes prises en compte)"
-        place = {"commune": first.name, "insee": first.insee, "postcode": _postcode(location, first),
-                 "lat": first.latitude, "lon": first.longitude}
+    first = location.communes[0] if location.communes else None
+    place = {"commune": first.name if first else None, "insee": first.insee if first else None,
+             "postcode": _postcode(location, first) if first else None, "lat": origin[0], "lon": origin[1]}
+    if location.status == "coordinates":
+        where = f"votre position (près de {first.name})" if first else "votre position"
+    elif len(location.communes) > 1:
+        names = ", ".join(c.name for c in location.communes[:COMMUNES_NAMED])
+        more = "…" if len(location.communes) > COMMUNES_NAMED else ""
+        where = f"{names}{more} (communes du code postal, toutes prises en compte)"
     else:
-        where = "votre position"
-        place = {"commune": None, "insee": None, "postcode": None, "lat": origin[0], "lon": origin[1]}
+        where = first.name
     lines = [f"Les France Services les plus proches de {where} :"]
     lines += [_structure_text(number, n.structure, n.distance_km, origin, now) for number, n in enumerate(nearby, 1)]
     lines.append(_source())

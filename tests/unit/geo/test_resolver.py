@@ -2,12 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.geo.resolver import LocationResolver
-
-
-@pytest.fixture(scope="module")
-def resolver(commune_directory):
-    return LocationResolver(commune_directory)
+from assistant.geo.resolver import commune_query, position_query
 
 
 def found(location):
@@ -74,6 +69,39 @@ def test_unknown_places(resolver, text):
 )
 def test_shared_positions(resolver, latitude, longitude, status):
     assert resolver.resolve_coordinates(latitude, longitude).status == status
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "commune"),
+    [(48.8155, 3.08, ("Coulommiers", "77")), (-21.34, 55.48, ("Saint-Pierre", "974")),
+     (4.93, -52.33, ("Cayenne", "973"))],
+)
+def test_a_position_is_named_after_the_nearest_commune(resolver, latitude, longitude, commune):
+    location = resolver.resolve_coordinates(latitude, longitude)
+
+    assert found(location) == ("coordinates", [commune])
+    assert location.points == [(latitude, longitude)]
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "communes"),
+    [
+        ("insee:70310", "found", [("Lure", "70")]),
+        ("insee:00000", "not_found", []),
+        ("position:48.81550,3.08000", "coordinates", [("Coulommiers", "77")]),
+        ("position:51.5,-0.12", "outside_france", []),
+        ("position:abc", "not_found", []),
+        ("non, je voulais dire Lure", "found", [("Lure", "70")]),
+    ],
+)
+def test_location_queries_kept_between_turns(resolver, query, status, communes):
+    assert found(resolver.resolve(query)) == (status, communes)
+
+
+def test_a_query_round_trips(resolver):
+    lure = resolver.resolve_text("Lure").communes[0]
+    assert found(resolver.resolve(commune_query(lure))) == ("found", [("Lure", "70")])
+    assert resolver.resolve(position_query(48.8155, 3.08)).points == [(48.8155, 3.08)]
 
 
 def test_a_location_gives_the_points_to_search_from(resolver):

@@ -4,7 +4,6 @@ from datetime import datetime, timezone
 
 import pytest
 
-from assistant.geo.resolver import LocationResolver
 from assistant.structures.answers import answer_location, directions_url
 from assistant.structures.nearest import StructureIndex
 
@@ -14,11 +13,6 @@ TUESDAY_10_30_PARIS = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
 @pytest.fixture(scope="module")
 def index(structures):
     return StructureIndex(structures)
-
-
-@pytest.fixture(scope="module")
-def resolver(commune_directory):
-    return LocationResolver(commune_directory)
 
 
 def test_nearest_structures_from_a_commune_follow_the_contract(index, resolver):
@@ -54,7 +48,15 @@ def test_buses_are_labelled_with_their_itinerary(index, resolver, structures):
 
     assert "Bus France services (itinérant)" in reply.text
     assert f"Passages : {bus.comment}" in reply.text
-    assert reply.payload["location"]["commune"] is None
+    assert (reply.payload["location"]["lat"], reply.payload["location"]["lon"]) == (bus.latitude, bus.longitude)
+
+
+def test_a_shared_position_is_named_after_its_nearest_commune(index, resolver):
+    reply = answer_location(resolver.resolve_coordinates(48.8155, 3.0800), index, TUESDAY_10_30_PARIS)
+
+    assert reply.text.startswith("Les France Services les plus proches de votre position (près de Coulommiers) :")
+    assert reply.payload["location"] == {"commune": "Coulommiers", "insee": "77131", "postcode": "77120",
+                                         "lat": 48.8155, "lon": 3.08}
 
 
 def test_a_department_lists_its_structures(index, resolver):
