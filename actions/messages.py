@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.answers import Reply
@@ -59,3 +60,11 @@ def mentioned_partner(tracker: Tracker, knowledge: KnowledgeBase) -> str | None:
 
 def user_text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
+
+
+def leave_active_form(tracker: Tracker) -> list[dict]:
+    """Another question while a form waits for an answer ("je déménage" when asked for a commune): the
+    form is dropped rather than asked again after the answer."""
+    if tracker.active_loop_name:
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return []

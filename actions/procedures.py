@@ -9,7 +9,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge_base import KnowledgeAction
-from actions.messages import mentioned_partner, send_reply, topic_button, topic_of_intent, user_text
+from actions.messages import (
+    leave_active_form,
+    mentioned_partner,
+    send_reply,
+    topic_button,
+    topic_of_intent,
+    user_text,
+)
 from actions.topics import choose_topic_reply
 from assistant.answers import Reply, answer_details, answer_documents, answer_topic, ask_which_procedure
 
@@ -37,7 +44,7 @@ class ActionAnswerTopic(KnowledgeAction):
         topic = topic_of_intent(tracker.latest_message.get("intent", {}).get("name"))
         if topic is None or self.knowledge.topic(topic) is None:
             send_reply(dispatcher, choose_topic_reply(self.knowledge))
-            return []
+            return leave_active_form(tracker)
         partner = mentioned_partner(tracker, self.knowledge)
         reply = answer_topic(self.knowledge, topic, user_text(tracker), partner=partner)
         extra_buttons = []
@@ -46,7 +53,7 @@ class ActionAnswerTopic(KnowledgeAction):
             reply.text += f"\n\nVous parlez aussi de « {other.title} » : je peux vous en donner les démarches."
             extra_buttons.append(topic_button(other))
         send_reply(dispatcher, reply, extra_buttons)
-        return conversation_events(topic, reply)
+        return conversation_events(topic, reply) + leave_active_form(tracker)
 
     def _second_topic(self, tracker: Tracker, topic: str):
         """Several needs in one message: the runner-up topic, when the classifier also believes in it."""
@@ -78,7 +85,7 @@ class ActionAnswerFollowUp(KnowledgeAction):
             reply = answer_details(knowledge, topic, chosen)
         elif topic is None or knowledge.topic(topic) is None:
             send_reply(dispatcher, choose_topic_reply(knowledge))
-            return []
+            return leave_active_form(tracker)
         elif intent == "ask_partner":
             partner = mentioned_partner(tracker, knowledge)
             reply = answer_topic(knowledge, topic, user_text(tracker) if partner else "", partner=partner)
@@ -92,4 +99,4 @@ class ActionAnswerFollowUp(KnowledgeAction):
         else:
             reply = ask_which_procedure(topic, shown or knowledge.procedures_for(topic=topic))
         send_reply(dispatcher, reply)
-        return conversation_events(topic, reply)
+        return conversation_events(topic, reply) + leave_active_form(tracker)

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge_base import KnowledgeAction
-from actions.messages import send_reply
+from actions.messages import leave_active_form, send_reply
 from assistant.answers import Reply
 from assistant.knowledge import KnowledgeBase
 
@@ -51,7 +51,7 @@ class ActionHelp(KnowledgeAction):
             "ou choisissez un thème. Je vous donne les étapes, les documents à préparer et le lien officiel."
         )
         send_reply(dispatcher, topics_reply(knowledge, text, "help"))
-        return []
+        return leave_active_form(tracker)
 
 
 class ActionHandleFallback(KnowledgeAction):

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from assistant.config import PROJECT_ROOT
+from assistant.config import PROJECT_ROOT, SHARED_STRUCTURES_LIST
+from assistant.db import create_database_engine, create_session_factory
+from assistant.structures.importer import import_structures
 from tests.conftest import KNOWLEDGE_DIRECTORY, load_into_sqlite
 
 MODEL = PROJECT_ROOT / "models" / "guichet.tar.gz"
@@ -62,6 +64,9 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
         pytest.fail(f"Modèle absent ({MODEL}) : lancez les tests avec « make test », qui l'entraîne.")
     workdir = tmp_path_factory.mktemp("servers")
     load_into_sqlite(KNOWLEDGE_DIRECTORY, workdir / "guichet.db")
+    engine = create_database_engine(f"sqlite:///{workdir / 'guichet.db'}")
+    import_structures(create_session_factory(engine), SHARED_STRUCTURES_LIST)
+    engine.dispose()
     environment = {**os.environ, "GUICHET_DATABASE_URL": f"sqlite:///{workdir / 'guichet.db'}",
                    "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
     actions_port, rasa_port = free_port(), free_port()

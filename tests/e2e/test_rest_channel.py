@@ -90,3 +90,60 @@ def test_test_stories_pass(assistant: Assistant, tmp_path):
         capture_output=True, text=True, env=assistant.environment, timeout=600, cwd=PROJECT_ROOT,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_the_nearest_structures_from_a_commune_named_in_the_question(assistant: Assistant, sender):
+    messages = assistant.send(sender, "France Services près de Coulommiers ?")
+
+    payload = the_payload(messages)
+    assert payload["type"] == "structures"
+    assert payload["location"]["insee"] == "77131"
+    assert [s["commune"] for s in payload["structures"]] == ["Coulommiers", "Rebais", "Crécy-la-Chapelle"]
+
+
+def test_the_assistant_asks_where_then_settles_homonyms_with_buttons(assistant: Assistant, sender):
+    asked = the_payload(assistant.send(sender, "où est la france services la plus proche ?"))
+    assert asked == {"type": "structures", "location": None, "structures": []}
+
+    messages = assistant.send(sender, "Saint-Pierre")
+    assert the_payload(messages)["structures"] == []
+    buttons = next(message["buttons"] for message in messages if message.get("buttons"))
+    reunion = next(button for button in buttons if button["title"] == "Saint-Pierre (974)")
+
+    payload = the_payload(assistant.send(sender, reunion["payload"]))
+    assert payload["location"]["commune"] == "Saint-Pierre" and payload["location"]["insee"].startswith("974")
+    assert len(payload["structures"]) == 3
+
+
+def test_a_correction_searches_again(assistant: Assistant, sender):
+    first = the_payload(assistant.send(sender, "france services 88100"))
+    assert first["location"]["postcode"] == "88100"
+
+    corrected = the_payload(assistant.send(sender, "non, je voulais dire Lure"))
+    assert (corrected["location"]["commune"], corrected["location"]["insee"]) == ("Lure", "70310")
+    assert corrected["structures"][0]["distance_km"] < 15
+
+
+def test_a_position_shared_by_the_widget(assistant: Assistant, sender):
+    assistant.send(sender, "france services la plus proche")
+
+    payload = the_payload(assistant.send(sender, "/inform_location", metadata={"position": {"lat": 48.8155,
+                                                                                            "lon": 3.08}}))
+    assert payload["location"]["commune"] == "Coulommiers"
+    assert (payload["location"]["lat"], payload["location"]["lon"]) == (48.8155, 3.08)
+
+
+def test_a_department_and_an_unknown_place(assistant: Assistant, sender):
+    listed = the_payload(assistant.send(sender, "les france services du département 15"))
+    assert listed["location"]["department"] == "15" and listed["structures"]
+
+    asked = the_payload(assistant.send(sender, "france services près de Xyzzyville"))
+    assert asked["structures"] == []
+
+
+def test_another_question_while_asked_for_a_place(assistant: Assistant, sender):
+    assistant.send(sender, "je cherche une france services")
+
+    payload = the_payload(assistant.send(sender, "j'ai perdu ma carte vitale"))
+    assert payload["type"] == "procedures" and payload["topic"] == "sante"
+    assert the_payload(assistant.send(sender, "bonjour"))["type"] == "greet"

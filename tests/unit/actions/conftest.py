@@ -11,6 +11,8 @@ def make_tracker(
     slots: dict | None = None,
     events: list[dict] | None = None,
     ranking: list[dict] | None = None,
+    metadata: dict | None = None,
+    active_loop: str | None = None,
 ) -> Tracker:
     """A tracker as the Rasa server sends it to the action server after the user's latest message."""
     latest = {
@@ -18,11 +20,13 @@ def make_tracker(
         "intent": {"name": intent, "confidence": 0.9},
         "entities": entities or [],
         "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
+        "metadata": metadata or {},
     }
     return Tracker(
         sender_id="citoyen", slots=slots or {}, latest_message=latest,
         events=(events or []) + [{"event": "user", "text": text, "parse_data": latest}],
-        paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen",
+        paused=False, followup_action=None, active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
     )
 
 

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import structures as structure_actions
+from actions.procedures import ActionAnswerTopic
+from actions.structures import ActionAskLocation, ActionFindStructures, ValidateStructureForm, location_query
+from assistant.config import SHARED_STRUCTURES_LIST
+from assistant.db import create_database_engine, create_schema, create_session_factory
+from assistant.structures.importer import import_structures
+from assistant.structures.nearest import StructureIndex
+from tests.unit.actions.conftest import make_tracker
+
+
+@pytest.fixture
+def shared(monkeypatch, resolver, structures):
+    """The action server's resolver and index, without reading the database."""
+    index = StructureIndex(structures)
+    monkeypatch.setattr(structure_actions, "shared_resolver", lambda: resolver)
+    monkeypatch.setattr(structure_actions, "shared_structure_index", lambda: index)
+
+
+async def extracted(tracker) -> dict:
+    return await ValidateStructureForm().extract_location(CollectingDispatcher(), tracker, {})
+
+
+async def run(action, tracker) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+@pytest.mark.parametrize(
+    ("tracker", "query"),
+    [
+        (make_tracker("France services près de Lure", "find_structure"), "France services près de Lure"),
+        (make_tracker("lure", "inform_location"), "lure"),
+        (make_tracker("lurre", "nlu_fallback"), "lurre"),
+        (make_tracker("ma position", "inform_location", metadata={"position": {"lat": 48.81, "lon": "3.08"}}),
+         "position:48.81000,3.08000"),
+        (make_tracker('/inform_location{"location": "insee:70310"}', "inform_location",
+                      entities=[{"entity": "location", "value": "insee:70310"}]), "insee:70310"),
+        (make_tracker("je déménage", "topic_demenagement"), None),
+    ],
+)
+def test_where_the_latest_message_says_the_user_is(tracker, query):
+    assert location_query(tracker) == query
+
+
+async def test_an_unreadable_position_falls_back_to_the_words(shared):
+    tracker = make_tracker("Lure", "inform_location", metadata={"position": {"lat": "nord"}})
+
+    assert await extracted(tracker) == {"location": "Lure"}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slot"),
+    [
+        ("France services près de Coulommiers", "find_structure", {"location": "France services près de Coulommiers"}),
+        ("dans le 77", "inform_location", {"location": "dans le 77"}),
+        ("88000", "inform_location", {"location": "88000"}),
+        ("où est la France services la plus proche ?", "find_structure", {"location": None}),
+        ("xyzzy", "inform_location", {"location": None}),
+        ("Saint-Pierre", "inform_location", {"location": None}),  # homonyms: asked with buttons
+        ("je déménage", "topic_demenagement", {}),  # another question: the form steps aside
+    ],
+)
+async def test_the_form_keeps_only_a_place_it_can_answer(shared, text, intent, slot):
+    assert await extracted(make_tracker(text, intent)) == slot
+
+
+async def test_the_question_when_no_place_is_named(shared):
+    messages, _ = await run(ActionAskLocation(), make_tracker("le téléphone de la france services", "find_structure"))
+
+    assert len(messages) == 1
+    assert messages[0]["text"].startswith("Où cherchez-vous une France Services ?")
+    assert messages[0]["custom"] == {"type": "structures", "location": None, "structures": []}
+
+
+async def test_homonyms_are_offered_as_buttons_that_name_the_commune(shared, resolver):
+    messages, _ = await run(ActionAskLocation(), make_tracker("Saint-Pierre", "inform_location"))
+
+    buttons = messages[0]["buttons"]
+    assert messages[0]["text"].startswith("Plusieurs communes correspondent à « Saint-Pierre » : laquelle ?")
+    assert len(buttons) == 8 and buttons[0]["title"] == "Saint-Pierre (974)"
+    assert buttons[0]["payload"].startswith("/inform_location{")
+    chosen = json.loads(buttons[0]["payload"].removeprefix("/inform_location"))["location"]
+    assert [(c.name, c.department) for c in resolver.resolve(chosen).communes] == [("Saint-Pierre", "974")]
+
+
+async def test_an_unknown_place_is_named_back(shared):
+    messages, _ = await run(ActionAskLocation(), make_tracker("xyzzy", "inform_location"))
+
+    assert messages[0]["text"].startswith("Je ne trouve pas « xyzzy ».")
+
+
+async def test_the_nearest_structures_then_an_empty_slot(shared):
+    tracker = make_tracker("Lure", "inform_location", slots={"location": "non, je voulais dire Lure"})
+
+    messages, events = await run(ActionFindStructures(), tracker)
+
+    assert len(messages) == 1
+    payload = messages[0]["custom"]
+    assert payload["type"] == "structures" and payload["location"]["commune"] == "Lure"
+    assert len(payload["structures"]) == 3
+    assert messages[0]["text"].startswith("Les France Services les plus proches de Lure :")
+    assert events == [SlotSet("location", None)]
+
+
+async def test_a_shared_position_answers_from_the_position(shared):
+    tracker = make_tracker("ma position", "inform_location", slots={"location": "position:48.81550,3.08000"})
+
+    messages, _ = await run(ActionFindStructures(), tracker)
+
+    assert messages[0]["custom"]["location"]["lat"] == 48.8155
+    assert messages[0]["text"].startswith("Les France Services les plus proches de votre position (près de Coulom")
+
+
+async def test_without_the_list_of_structures_the_user_is_told(monkeypatch, resolver):
+    monkeypatch.setattr(structure_actions, "shared_resolver", lambda: resolver)
+    monkeypatch.setattr(structure_actions, "shared_structure_index", lambda: None)
+
+    messages, events = await run(ActionFindStructures(), make_tracker("Lure", "inform_location",
+                                                                      slots={"location": "Lure"}))
+
+    assert messages[0]["text"].startswith("La liste des France Services n'est pas disponible")
+    assert events == [SlotSet("location", None)]
+
+
+def test_the_index_is_read_again_once_the_list_is_imported(tmp_path, monkeypatch):
+    database = tmp_path / "guichet.db"
+    monkeypatch.setenv("GUICHET_DATABASE_URL", f"sqlite:///{database}")
+    engine = create_database_engine(f"sqlite:///{database}")
+    create_schema(engine)
+    structure_actions._index_from_database.cache_clear()
+
+    before = structure_actions.shared_structure_index()
+    import_structures(create_session_factory(engine), SHARED_STRUCTURES_LIST)
+    after = structure_actions.shared_structure_index()
+
+    assert before is None and len(after.structures) == 2845
+    assert structure_actions.shared_structure_index() is after
+    structure_actions._index_from_database.cache_clear()
+    engine.dispose()
+
+
+async def test_another_question_during_the_search_ends_it(knowledge_base):
+    tracker = make_tracker("je déménage", "topic_demenagement", active_loop="structure_form")
+
+    _, events = await run(ActionAnswerTopic(knowledge_base), tracker)
+
+    assert events[-2:] == [ActiveLoop(None), SlotSet("requested_slot", None)]
