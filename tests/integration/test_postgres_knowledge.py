@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
 
 from assistant.db import create_database_engine, create_schema, create_session_factory
 from assistant.knowledge import KnowledgeBase
@@ -14,21 +10,6 @@ from assistant.knowledge.loader import load_knowledge_into_database
 from tests.conftest import KNOWLEDGE_DIRECTORY
 
 pytestmark = pytest.mark.postgres
-SERVER_URL = os.environ.get("GUICHET_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-@pytest.fixture
-def postgres_url():
-    name = f"guichet_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER_URL, future=True, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield SERVER_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def test_load_twice_and_query_on_postgres(postgres_url):
     engine = create_database_engine(postgres_url)
     create_schema(engine)

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.handoff.advisors import add_advisor
+from assistant.handoff.models import CALLBACK, CLOSED, LIVE, WAITING, TicketRow
+from assistant.handoff.tickets import (
+    TicketRequest,
+    add_message,
+    add_note,
+    claim_ticket,
+    close_ticket,
+    create_ticket,
+    list_tickets,
+    messages_after,
+    open_ticket_of,
+    ticket_for_client,
+)
+
+
+def request(sender: str = "marie", department: str | None = "77") -> TicketRequest:
+    return TicketRequest(sender_id=sender, reason="asked", summary="Déménagement : CAF et impôts.",
+                         topic="demenagement", procedures=["caf-changement-adresse"], commune="Coulommiers",
+                         insee="77131", department=department,
+                         transcript=[{"author": "user", "text": "je déménage"}])
+
+
+@pytest.fixture
+def advisors(session_factory):
+    with session_factory() as session:
+        return [add_advisor(session=session, login=f"conseiller{n}", name=f"Conseiller {n}",
+                            password="un mot de passe solide") for n in (1, 2)]
+
+
+def test_a_ticket_is_committed_and_read_back_only_with_its_secret(session_factory):
+    with session_factory() as session:
+        ticket, secret = create_ticket(session=session, request=request(), callback=False)
+
+    with session_factory() as other:
+        stored = ticket_for_client(session=other, ticket_id=ticket.id, secret=secret)
+        assert stored is not None and stored.status == WAITING and stored.commune == "Coulommiers"
+        assert stored.transcript == [{"author": "user", "text": "je déménage"}]
+        assert ticket_for_client(session=other, ticket_id=ticket.id, secret=secret[:-1] + "x") is None
+        assert secret not in stored.secret_hash and len(secret) >= 40
+
+
+def test_exactly_one_advisor_claims_a_ticket(session_factory, advisors):
+    with session_factory() as session:
+        ticket, _ = create_ticket(session=session, request=request(), callback=False)
+        first = claim_ticket(session=session, ticket_id=ticket.id, advisor_id=advisors[0].id)
+        second = claim_ticket(session=session, ticket_id=ticket.id, advisor_id=advisors[1].id)
+        stored = session.get(TicketRow, ticket.id)
+        session.refresh(stored)
+
+    assert (first, second) == (True, False)
+    assert stored.status == LIVE and stored.claimed_by == advisors[0].id
+
+
+def test_a_claimed_callback_stays_a_callback(session_factory, advisors):
+    with session_factory() as session:
+        ticket, _ = create_ticket(session=session, request=request(), callback=True)
+        assert claim_ticket(session=session, ticket_id=ticket.id, advisor_id=advisors[0].id)
+        session.refresh(ticket)
+        assert ticket.status == CALLBACK and ticket.claimed_by == advisors[0].id
+
+
+def test_only_the_holder_closes_and_a_closed_ticket_is_not_open(session_factory, advisors):
+    with session_factory() as session:
+        ticket, _ = create_ticket(session=session, request=request(), callback=False)
+        claim_ticket(session=session, ticket_id=ticket.id, advisor_id=advisors[0].id)
+
+        assert not close_ticket(session=session, ticket_id=ticket.id, advisor_id=advisors[1].id)
+        assert open_ticket_of(session=session, sender_id="marie").id == ticket.id
+        assert close_ticket(session=session, ticket_id=ticket.id, advisor_id=advisors[0].id)
+        assert open_ticket_of(session=session, sender_id="marie") is None
+        session.refresh(ticket)
+        assert ticket.status == CLOSED and ticket.closed_at is not None
+
+
+def test_messages_and_notes(session_factory, advisors):
+    with session_factory() as session:
+        ticket, _ = create_ticket(session=session, request=request(), callback=False)
+        first = add_message(session=session, ticket_id=ticket.id, author="user", text="bonjour ?")
+        add_message(session=session, ticket_id=ticket.id, author="advisor", text="Bonjour, je suis là.",
+                    advisor_id=advisors[0].id)
+        add_note(session=session, ticket_id=ticket.id, advisor_id=advisors[0].id, text="rappeler mardi")
+
+        assert [m.text for m in messages_after(session=session, ticket_id=ticket.id, after_id=first.id)] == [
+            "Bonjour, je suis là."]
+        session.refresh(ticket)
+        assert [n.text for n in ticket.notes] == ["rappeler mardi"]
+
+
+def test_the_console_views_filter_by_state_and_department(session_factory, advisors):
+    me = advisors[0].id
+    with session_factory() as session:
+        mine, _ = create_ticket(session=session, request=request("a", "77"), callback=False)
+        waiting, _ = create_ticket(session=session, request=request("b", "77"), callback=True)
+        elsewhere, _ = create_ticket(session=session, request=request("c", "88"), callback=False)
+        closed, _ = create_ticket(session=session, request=request("d", "77"), callback=False)
+        claim_ticket(session=session, ticket_id=mine.id, advisor_id=me)
+        claim_ticket(session=session, ticket_id=closed.id, advisor_id=me)
+        close_ticket(session=session, ticket_id=closed.id, advisor_id=me)
+
+        def ids(view, departments=()):
+            return [t.id for t in list_tickets(session=session, view=view, advisor_id=me, departments=departments)]
+
+        assert ids("waiting") == [waiting.id, elsewhere.id]
+        assert ids("waiting", ["77"]) == [waiting.id]
+        assert ids("mine") == [mine.id]
+        assert ids("closed") == [closed.id]
+        with pytest.raises(ValueError, match="vue inconnue"):
+            ids("all")
