@@ -14,6 +14,7 @@ from assistant.knowledge import KnowledgeBase, Procedure, Topic
 
 TOPIC_INTENT_PREFIX = "topic_"
 BUTTON_TITLE_LENGTH = 80
+HUMAN_BUTTON = {"title": "Parler à un conseiller", "payload": "/request_human"}
 
 
 def topic_intent(topic: str) -> str:
@@ -35,10 +36,17 @@ def topic_button(topic: Topic) -> dict:
     return {"title": topic.title, "payload": "/" + topic_intent(topic.slug)}
 
 
+def topics_payload(knowledge: KnowledgeBase) -> list[dict]:
+    return [{"slug": topic.slug, "title": topic.title} for topic in knowledge.topics]
+
+
 def send_reply(dispatcher: CollectingDispatcher, reply: Reply, extra_buttons: Sequence[dict] = ()) -> None:
+    """Text, buttons and payload; a procedure that often needs a person comes with the offer of an advisor."""
     buttons = [procedure_button(p) for p in reply.procedure_choices]
     buttons += [topic_button(t) for t in reply.topic_choices]
     buttons += list(extra_buttons)
+    if reply.focus is not None and reply.focus.needs_advisor:
+        buttons.append(HUMAN_BUTTON)
     dispatcher.utter_message(text=reply.text, buttons=buttons, json_message=reply.payload)
 
 

@@ -31,6 +31,7 @@ from assistant.structures.nearest import StructureIndex, list_structures
 logger = logging.getLogger(__name__)
 
 LOCATION_SLOT = "location"
+PLACE_SLOT = "place"  # the latest place answered, kept for a handoff (its commune routes a callback)
 # Messages read as a place while the form asks for one; any other intent is another question.
 PLACE_INTENTS = {"find_structure", "inform_location", "nlu_fallback"}
 ANSWERABLE = {"found", "department", "coordinates"}
@@ -62,14 +63,23 @@ def shared_structure_index() -> StructureIndex | None:
         return None
 
 
+def shared_position(tracker: Tracker) -> str | None:
+    """The position the widget sent with the latest message (`metadata.position`), as a location query."""
+    position = (tracker.latest_message.get("metadata") or {}).get("position")
+    if not isinstance(position, dict):
+        return None
+    try:
+        return position_query(float(position["lat"]), float(position["lon"]))
+    except (KeyError, TypeError, ValueError):
+        logger.warning("Position illisible dans les métadonnées : %r", position)
+        return None
+
+
 def location_query(tracker: Tracker) -> str | None:
     """Where the latest message says the user is: a shared position, a chosen commune, else the words typed."""
-    position = (tracker.latest_message.get("metadata") or {}).get("position")
-    if isinstance(position, dict):
-        try:
-            return position_query(float(position["lat"]), float(position["lon"]))
-        except (KeyError, TypeError, ValueError):
-            logger.warning("Position illisible dans les métadonnées : %r", position)
+    position = shared_position(tracker)
+    if position:
+        return position
     chosen = next(tracker.get_latest_entity_values(LOCATION_SLOT), None)
     if chosen:
         return str(chosen)
@@ -123,7 +133,8 @@ class ActionAskLocation(Action):
 
 
 class ActionFindStructures(Action):
-    """The nearest structures to the place the form collected; the slot is emptied for the next search."""
+    """The nearest structures to the place the form collected; the slot is emptied for the next search and
+    the place kept in `place`."""
 
     def name(self) -> str:
         return "action_find_structures"
@@ -139,6 +150,8 @@ class ActionFindStructures(Action):
         else:
             location: Location = shared_resolver().resolve(query or "")
             send_structures_reply(dispatcher, answer_location(location, index, _now()))
+            if location.status in ("found", "coordinates"):
+                return [SlotSet(LOCATION_SLOT, None), SlotSet(PLACE_SLOT, query)]
         return [SlotSet(LOCATION_SLOT, None)]
 
 

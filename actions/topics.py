@@ -7,16 +7,13 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff import offer_after_misunderstanding
 from actions.knowledge_base import KnowledgeAction
-from actions.messages import leave_active_form, send_reply
+from actions.messages import leave_active_form, send_reply, topics_payload
 from assistant.answers import Reply
 from assistant.knowledge import KnowledgeBase
 
 FALLBACK_INTENT = "nlu_fallback"
-
-
-def topics_payload(knowledge: KnowledgeBase) -> list[dict]:
-    return [{"slug": topic.slug, "title": topic.title} for topic in knowledge.topics]
 
 
 def topics_reply(knowledge: KnowledgeBase, text: str, kind: str) -> Reply:
@@ -55,7 +52,7 @@ class ActionHelp(KnowledgeAction):
 
 
 class ActionHandleFallback(KnowledgeAction):
-    """Low confidence: first ask to rephrase, then, if it happens again in a row, offer the topics."""
+    """Low confidence: first ask to rephrase, then, if it happens again in a row, offer an advisor and the topics."""
 
     def name(self) -> str:
         return "action_handle_fallback"
@@ -70,8 +67,7 @@ class ActionHandleFallback(KnowledgeAction):
                 json_message={"type": "fallback"},
             )
             return []
-        text = "Je ne comprends toujours pas, désolé. Choisissez le thème qui correspond à votre situation :"
-        send_reply(dispatcher, topics_reply(self.knowledge, text, "fallback"))
+        offer_after_misunderstanding(self.knowledge, tracker, dispatcher)
         return []
 
 

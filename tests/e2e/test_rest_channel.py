@@ -64,15 +64,16 @@ def test_a_specific_procedure_is_answered_in_detail(assistant: Assistant, sender
     assert "vérifiées le" in messages[0]["text"]
 
 
-def test_a_message_not_understood_twice_offers_the_topics(assistant: Assistant, sender):
+def test_a_message_not_understood_twice_offers_an_advisor_and_the_topics(assistant: Assistant, sender):
     """`/nlu_fallback` is what the FallbackClassifier turns a low-confidence message into; sending it
     directly keeps the test independent of how one trained model scores a given piece of nonsense."""
     first = assistant.send(sender, "/nlu_fallback")
     second = assistant.send(sender, "/nlu_fallback")
 
     assert the_payload(first) == {"type": "fallback"}
-    assert the_payload(second)["type"] == "fallback"
-    assert len(second[0]["buttons"]) == 15
+    offer = the_payload(second)
+    assert (offer["type"], offer["status"], offer["reason"]) == ("handoff", "offered", "fallback")
+    assert len(offer["topics"]) == 15 and len(second[0]["buttons"]) == 17
 
 
 def test_a_topic_button_answers_the_topic(assistant: Assistant, sender):

@@ -1,6 +1,22 @@
 from __future__ import annotations
 
+import pytest
 from rasa_sdk import Tracker
+
+from actions import callback, handoff
+from actions import structures as structure_actions
+from assistant.structures.nearest import StructureIndex
+
+
+@pytest.fixture
+def shared(monkeypatch, resolver, structures, session_factory):
+    """The action server's resolver, structure index and database: the test's own, nothing global."""
+    index = StructureIndex(structures)
+    for module in (structure_actions, handoff, callback):
+        monkeypatch.setattr(module, "shared_resolver", lambda: resolver, raising=False)
+        monkeypatch.setattr(module, "shared_structure_index", lambda: index, raising=False)
+        monkeypatch.setattr(module, "shared_sessions", lambda: session_factory, raising=False)
+    return session_factory
 
 
 def make_tracker(

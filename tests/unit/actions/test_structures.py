@@ -12,16 +12,7 @@ from actions.structures import ActionAskLocation, ActionFindStructures, Validate
 from assistant.config import SHARED_STRUCTURES_LIST
 from assistant.db import create_database_engine, create_schema, create_session_factory
 from assistant.structures.importer import import_structures
-from assistant.structures.nearest import StructureIndex
 from tests.unit.actions.conftest import make_tracker
-
-
-@pytest.fixture
-def shared(monkeypatch, resolver, structures):
-    """The action server's resolver and index, without reading the database."""
-    index = StructureIndex(structures)
-    monkeypatch.setattr(structure_actions, "shared_resolver", lambda: resolver)
-    monkeypatch.setattr(structure_actions, "shared_structure_index", lambda: index)
 
 
 async def extracted(tracker) -> dict:
@@ -108,7 +99,7 @@ async def test_the_nearest_structures_then_an_empty_slot(shared):
     assert payload["type"] == "structures" and payload["location"]["commune"] == "Lure"
     assert len(payload["structures"]) == 3
     assert messages[0]["text"].startswith("Les France Services les plus proches de Lure :")
-    assert events == [SlotSet("location", None)]
+    assert events == [SlotSet("location", None), SlotSet("place", "non, je voulais dire Lure")]
 
 
 async def test_a_shared_position_answers_from_the_position(shared):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff import CONSENT_BUTTONS
 from actions.messages import topic_button
 from actions.topics import ActionHandleFallback, ActionHelp
 from tests.unit.actions.conftest import make_tracker, message
@@ -27,17 +28,20 @@ async def test_first_misunderstanding_asks_to_rephrase(knowledge_base):
         "Par exemple : « je déménage » ou « j'ai perdu ma carte Vitale ».", {"type": "fallback"})]
 
 
-async def test_second_misunderstanding_in_a_row_offers_the_topics(knowledge_base):
+async def test_second_misunderstanding_in_a_row_offers_an_advisor_and_the_topics(knowledge_base):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("zzz", "nlu_fallback", events=[UNDERSTOOD, BOT, NOT_UNDERSTOOD, BOT])
 
     await ActionHandleFallback(knowledge_base).run(dispatcher, tracker, {})
 
-    assert dispatcher.messages == [message(
-        "Je ne comprends toujours pas, désolé. Choisissez le thème qui correspond à votre situation :",
-        {"type": "fallback", "topics": topics(knowledge_base)},
-        [topic_button(topic) for topic in knowledge_base.topics])]
-    assert len(dispatcher.messages[0]["buttons"]) == 15
+    [sent] = dispatcher.messages
+    assert sent["text"].startswith("Je ne comprends toujours pas, désolé. Un conseiller France Services peut prendre")
+    assert "• Votre demande : « blabla » / « zzz »" in sent["text"]
+    assert sent["custom"] == {
+        "type": "handoff", "ticket": None, "status": "offered", "reason": "fallback",
+        "context": {"topic": None, "procedures": [], "commune": None, "summary": "« blabla » / « zzz »"},
+        "topics": topics(knowledge_base)}
+    assert sent["buttons"] == CONSENT_BUTTONS + [topic_button(topic) for topic in knowledge_base.topics]
 
 
 async def test_help_says_what_the_assistant_knows_with_the_topics(knowledge_base):

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from rasa_sdk.events import ConversationPaused, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select, text
+
+from actions import handoff
+from actions.handoff import CONSENT_BUTTONS, ActionAnswerConsent, ActionOfferHandoff
+from assistant.handoff.advisors import add_advisor, mark_seen
+from assistant.handoff.models import TicketRow
+from assistant.handoff.tickets import ticket_for_client
+from tests.unit.actions.conftest import make_tracker
+
+TUESDAY_10_30_PARIS = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+
+
+def user(text: str, intent: str) -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+def bot(text: str, custom: dict | None = None) -> dict:
+    return {"event": "bot", "text": text, "data": {"custom": custom} if custom else {}}
+
+
+# A citizen moving house, who asked for the nearest France Services, then for a person.
+HISTORY = [
+    user("bonjour", "greet"), bot("Bonjour !"),
+    user("je déménage à Coulommiers, la CAF doit le savoir ?", "topic_demenagement"), bot("Déménagement…"),
+    {"event": "slot", "name": "focus_procedure", "value": "caf-changement-adresse"},
+    user("France services près de Coulommiers", "find_structure"), bot("Les France Services…"),
+]
+SLOTS = {"topic": "demenagement", "place": "Coulommiers", "shown_procedures": ["caf-changement-adresse"]}
+
+
+async def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+async def offered(knowledge_base) -> list[dict]:
+    """The history up to the offer, as the tracker holds it when the user answers."""
+    messages, _ = await run(ActionOfferHandoff(knowledge_base),
+                            make_tracker("je veux parler à quelqu'un", "request_human", events=HISTORY, slots=SLOTS))
+    return [*HISTORY, user("je veux parler à quelqu'un", "request_human"),
+            bot(messages[0]["text"], messages[0]["custom"])]
+
+
+@pytest.fixture
+def advisor_online(shared, monkeypatch):
+    monkeypatch.setattr(handoff, "current_time", lambda: TUESDAY_10_30_PARIS)
+    with shared() as session:
+        advisor = add_advisor(session=session, login="anne", name="Anne", password="un mot de passe solide",
+                              departments=["77"])
+        mark_seen(session=session, advisor_id=advisor.id, now=TUESDAY_10_30_PARIS - timedelta(minutes=1))
+
+
+async def test_the_offer_shows_what_will_be_passed_on(shared, knowledge_base):
+    tracker = make_tracker("je veux parler à quelqu'un", "request_human", events=HISTORY, slots=SLOTS)
+
+    messages, _ = await run(ActionOfferHandoff(knowledge_base), tracker)
+
+    [sent] = messages
+    assert sent["buttons"] == CONSENT_BUTTONS
+    assert sent["custom"] == {
+        "type": "handoff", "ticket": None, "status": "offered", "reason": "asked",
+        "context": {"topic": "demenagement", "procedures": ["caf-changement-adresse"], "commune": "Coulommiers",
+                    "summary": "« je déménage à Coulommiers, la CAF doit le savoir ? » / "
+                               "« France services près de Coulommiers »"}}
+    caf = knowledge_base.procedure("caf-changement-adresse")
+    for line in ("• Votre demande : « je déménage à Coulommiers", "• Thème : Déménagement",
+                 f"• Démarches consultées : {caf.title}", "• Commune : Coulommiers (77)"):
+        assert line in sent["text"]
+    assert sent["text"].endswith("Acceptez-vous que ces informations lui soient transmises ?")
+
+
+async def test_a_procedure_that_needs_a_person_is_the_reason(shared, knowledge_base):
+    tracker = make_tracker("/request_human", "request_human",
+                           slots={"topic": "justice", "focus_procedure": "justice-divorce"})
+
+    messages, _ = await run(ActionOfferHandoff(knowledge_base), tracker)
+
+    assert messages[0]["custom"]["reason"] == "needs_person"
+
+
+async def test_declining_creates_nothing(shared, knowledge_base):
+    tracker = make_tracker("non merci", "deny", events=await offered(knowledge_base), slots=SLOTS)
+
+    messages, events = await run(ActionAnswerConsent(knowledge_base), tracker)
+
+    assert messages[0]["custom"] == {"type": "handoff", "ticket": None, "status": "declined"}
+    assert messages[0]["text"].startswith("Très bien, je ne transmets rien.")
+    assert events == []
+    with shared() as session:
+        assert session.execute(select(TicketRow)).scalars().all() == []
+
+
+async def test_yes_without_an_offer_is_only_acknowledged(shared, knowledge_base):
+    messages, events = await run(ActionAnswerConsent(knowledge_base), make_tracker("oui", "affirm", events=HISTORY))
+
+    assert messages[0]["custom"] == {"type": "acknowledge"} and events == []
+
+
+async def test_consent_with_an_advisor_online_commits_a_ticket_then_pauses(shared, knowledge_base, advisor_online):
+    tracker = make_tracker("oui", "affirm", events=await offered(knowledge_base), slots=SLOTS)
+
+    messages, events = await run(ActionAnswerConsent(knowledge_base), tracker)
+
+    payload = messages[0]["custom"]
+    assert events == [ConversationPaused()]
+    assert (payload["type"], payload["status"]) == ("handoff", "waiting")
+    assert f"votre demande porte le numéro {payload['ticket']}." in messages[0]["text"]
+    with shared() as session:
+        ticket = ticket_for_client(session=session, ticket_id=int(payload["ticket"]), secret=payload["secret"])
+        assert (ticket.sender_id, ticket.reason, ticket.topic, ticket.commune, ticket.department) == (
+            "citoyen", "asked", "demenagement", "Coulommiers", "77")
+        assert ticket.procedures == ["caf-changement-adresse"]
+        assert {"author": "user", "text": "je veux parler à quelqu'un"} in ticket.transcript
+
+
+async def test_consent_without_an_advisor_online_collects_a_callback(shared, knowledge_base, monkeypatch):
+    monkeypatch.setattr(handoff, "current_time", lambda: TUESDAY_10_30_PARIS)
+    tracker = make_tracker("oui", "affirm", events=await offered(knowledge_base), slots=SLOTS)
+
+    messages, events = await run(ActionAnswerConsent(knowledge_base), tracker)
+
+    assert messages == [] and events == [FollowupAction("callback_form")]
+
+
+async def test_a_failure_to_store_the_ticket_gives_no_ticket_number(shared, knowledge_base, advisor_online):
+    with shared() as session:  # the advisor is online, but the ticket cannot be written
+        session.execute(text("DROP TABLE handoff_note"))
+        session.execute(text("DROP TABLE handoff_message"))
+        session.execute(text("DROP TABLE handoff_ticket"))
+    tracker = make_tracker("oui", "affirm", events=await offered(knowledge_base), slots=SLOTS)
+
+    messages, events = await run(ActionAnswerConsent(knowledge_base), tracker)
+
+    assert messages[0]["custom"] == {"type": "handoff", "ticket": None, "status": "failed"}
+    assert "aucune demande n'a été créée" in messages[0]["text"] and "numéro" not in messages[0]["text"]
+    assert events == []
