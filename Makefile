@@ -10,9 +10,20 @@ BIN := $(VENV)/bin
 MODEL := models/guichet.tar.gz
 RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
+WEB_PORT ?= 8080
 export GUICHET_DATABASE_URL ?= sqlite:///$(CURDIR)/var/guichet.db
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
+export GUICHET_RASA_URL ?= http://127.0.0.1:$(RASA_PORT)
+# Secrets come from the environment; for a local run, random ones are made once per `make` invocation
+# (advisors log in again after a restart).
+ifndef GUICHET_RASA_TOKEN
+GUICHET_RASA_TOKEN := $(shell od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+endif
+ifndef GUICHET_SESSION_SECRET
+GUICHET_SESSION_SECRET := $(shell od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+endif
+export GUICHET_RASA_TOKEN GUICHET_SESSION_SECRET
 
 # Python 3.10 exactly (Rasa 3.6 refuses 3.11): python3.10 on PATH, else pyenv's newest 3.10.x.
 PYTHON := $(shell \
@@ -27,7 +38,8 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nu
 .PHONY: help run test setup kb lint train bench clean
 
 help:
-	@echo "make run    start the assistant (Rasa REST channel on :$(RASA_PORT), action server on :$(ACTIONS_PORT))"
+	@echo "make run    start the assistant (Rasa REST channel on :$(RASA_PORT), action server on :$(ACTIONS_PORT),"
+	@echo "            advisor console and handoff API on :$(WEB_PORT))"
 	@echo "make test   run the whole test suite"
 
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -62,10 +74,12 @@ train: $(MODEL)
 
 run: kb $(MODEL)
 	@echo "Assistant : http://localhost:$(RASA_PORT)/webhooks/rest/webhook (Ctrl+C pour arrêter)"
+	@echo "Console des conseillers : http://localhost:$(WEB_PORT)/conseiller (comptes : guichet advisors add)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(BIN)/rasa run actions --actions actions --port $(ACTIONS_PORT) & \
-	  $(BIN)/rasa run --model $(MODEL) --port $(RASA_PORT) --cors '*' \
+	  $(BIN)/rasa run --model $(MODEL) --port $(RASA_PORT) --cors '*' --enable-api --auth-token "$$GUICHET_RASA_TOKEN" \
 	    --endpoints endpoints.yml --credentials credentials.yml & \
+	  $(BIN)/guichet web --port $(WEB_PORT) & \
 	  wait
 
 lint: setup

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from assistant import config
 from assistant.answers import procedure_card
 from assistant.db import create_database_engine, create_schema, create_session_factory
+from assistant.handoff.advisors import AdvisorError, add_advisor
 from assistant.knowledge import KnowledgeBase
 from assistant.knowledge.loader import KnowledgeValidationError, load_knowledge_into_database, read_knowledge
 from assistant.structures.importer import ATTRIBUTION, StructureImportError, import_structures
@@ -33,7 +34,7 @@ directory_option = click.option(
 )
 
 
-@click.group(help="Assistant France Services : base de connaissances et recherche de démarches.")
+@click.group(help="Assistant France Services : base de connaissances, structures, conseillers.")
 def main() -> None:
     pass
 
@@ -135,6 +136,46 @@ def structures_import(source: str, database_url: str) -> None:
         f"Structures : {report.added} importée(s), {report.updated} mise(s) à jour, {report.removed} retirée(s), "
         f"{len(report.rejected)} rejetée(s) ({report.unchanged} inchangée(s)). Source : {ATTRIBUTION}."
     )
+
+
+@main.group(help="Comptes des conseillers France Services (console de mise en relation).")
+def advisors() -> None:
+    pass
+
+
+@advisors.command("add", help="Crée un compte de conseiller ; le mot de passe est demandé (ou lu dans "
+                              "GUICHET_ADVISOR_PASSWORD).")
+@click.argument("login")
+@click.option("--name", required=True, help="Nom affiché, par exemple « Anne Martin ».")
+@click.option("--departement", "departments", multiple=True,
+              help="Département couvert (répétable) ; aucun : tous les départements.")
+@click.password_option("--password", envvar="GUICHET_ADVISOR_PASSWORD", prompt="Mot de passe",
+                       confirmation_prompt="Confirmez le mot de passe", help="Au moins 12 caractères.")
+@database_option
+def advisors_add(login: str, name: str, departments: tuple[str, ...], password: str, database_url: str) -> None:
+    engine = create_database_engine(database_url)
+    try:
+        create_schema(engine)
+        with create_session_factory(engine)() as session:
+            advisor = add_advisor(session=session, login=login, name=name, password=password, departments=departments)
+    except AdvisorError as error:
+        errors.print(f"Compte non créé : {escape(str(error))}")
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    covered = ", ".join(advisor.departments) or "tous les départements"
+    console.print(f"Compte « {advisor.login} » créé ({advisor.name}, {covered}).")
+
+
+@main.command(help="Lance l'application web : console des conseillers et API de mise en relation.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+def web(host: str, port: int) -> None:
+    import uvicorn
+
+    from assistant.web.app import app_from_environment
+
+    uvicorn.run(app_from_environment(), host=host, port=port, log_level="info")
 
 
 def _terminal_markup(card: str) -> str:

@@ -29,3 +29,23 @@ def structures_source() -> str:
     if configured:
         return configured
     return str(SHARED_STRUCTURES_LIST) if SHARED_STRUCTURES_LIST.exists() else OFFICIAL_URL
+
+
+def rasa_url() -> str:
+    """The Rasa server's HTTP API (`GUICHET_RASA_URL`), used by the web app to resume conversations."""
+    return (os.environ.get("GUICHET_RASA_URL") or "http://127.0.0.1:5005").rstrip("/")
+
+
+def rasa_token() -> str | None:
+    """The token of Rasa's HTTP API (`GUICHET_RASA_TOKEN`), the same value given to `rasa run --auth-token`."""
+    return os.environ.get("GUICHET_RASA_TOKEN") or None
+
+
+def session_secret() -> str | None:
+    """The key signing advisors' session cookies (`GUICHET_SESSION_SECRET`); never a default in the code."""
+    return os.environ.get("GUICHET_SESSION_SECRET") or None
+
+
+def secure_cookies() -> bool:
+    """Send session cookies over HTTPS only (`GUICHET_SECURE_COOKIES=1`, for production behind TLS)."""
+    return os.environ.get("GUICHET_SECURE_COOKIES", "").lower() in ("1", "true", "yes")

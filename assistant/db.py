@@ -16,7 +16,9 @@ def create_database_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True, pool_pre_ping=True)
+    # SQLite connections are handed between the web app's worker threads: sessions never share one at a time.
+    connect_args = {"check_same_thread": False} if parsed.get_backend_name() == "sqlite" else {}
+    engine = create_engine(url, future=True, pool_pre_ping=True, connect_args=connect_args)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     return engine

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Column, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
 
 from assistant.db import Base
@@ -65,13 +65,17 @@ class TicketRow(Base):
 
 
 class TicketMessageRow(Base):
+    """A message of the live exchange. The user's are copied from Rasa's tracker, once each (its timestamp)."""
+
     __tablename__ = "handoff_message"
+    __table_args__ = (UniqueConstraint("ticket_id", "rasa_timestamp"),)
 
     id = Column(Integer, primary_key=True)
     ticket_id = Column(Integer, ForeignKey("handoff_ticket.id", ondelete="CASCADE"), nullable=False, index=True)
-    author = Column(String(10), nullable=False)  # "user" or "advisor"
+    author = Column(String(10), nullable=False)  # "user", "advisor" or "system"
     advisor_id = Column(Integer, ForeignKey("advisor.id"))
     text = Column(Text, nullable=False)
+    rasa_timestamp = Column(Float)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
 
 

@@ -119,6 +119,17 @@ def add_message(*, session: Session, ticket_id: int, author: str, text: str,
     return message
 
 
+def record_user_messages(*, session: Session, ticket_id: int, messages: Sequence[tuple[float, str]]) -> int:
+    """Copy the user's messages (Rasa timestamp, text) not recorded yet; return how many were new."""
+    known = set(session.execute(select(TicketMessageRow.rasa_timestamp).where(
+        TicketMessageRow.ticket_id == ticket_id, TicketMessageRow.rasa_timestamp.is_not(None))).scalars())
+    new = [TicketMessageRow(ticket_id=ticket_id, author="user", text=text, rasa_timestamp=timestamp)
+           for timestamp, text in messages if timestamp not in known]
+    session.add_all(new)
+    session.commit()
+    return len(new)
+
+
 def add_note(*, session: Session, ticket_id: int, advisor_id: int, text: str) -> TicketNoteRow:
     note = TicketNoteRow(ticket_id=ticket_id, advisor_id=advisor_id, text=text)
     session.add(note)

@@ -3,6 +3,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from assistant.cli import main
+from assistant.db import create_database_engine, create_session_factory
+from assistant.handoff.advisors import authenticate
 from tests.conftest import KNOWLEDGE_DIRECTORY
 
 
@@ -70,3 +72,23 @@ def test_structures_import_of_a_missing_file_fails_clearly(tmp_path):
 
     assert result.exit_code == 1
     assert "Import impossible : impossible de lire la liste des structures" in result.output
+
+
+def test_advisors_add_asks_the_password_twice_and_refuses_a_short_one(tmp_path):
+    url = f"sqlite:///{tmp_path / 'guichet.db'}"
+    runner = CliRunner()
+
+    created = runner.invoke(main, ["advisors", "add", "anne", "--name", "Anne Martin", "--departement", "77",
+                                   "--database-url", url], input="un mot de passe solide\nun mot de passe solide\n")
+    short = runner.invoke(main, ["advisors", "add", "paul", "--name", "Paul", "--database-url", url],
+                          input="court\ncourt\n")
+    again = runner.invoke(main, ["advisors", "add", "anne", "--name", "Anne", "--database-url", url],
+                          env={"GUICHET_ADVISOR_PASSWORD": "un mot de passe solide"})
+
+    assert created.exit_code == 0 and "Compte « anne » créé (Anne Martin, 77)." in created.output
+    assert short.exit_code == 1 and "au moins 12 caractères" in short.output
+    assert again.exit_code == 1 and "existe déjà" in again.output
+    engine = create_database_engine(url)
+    with create_session_factory(engine)() as session:
+        assert authenticate(session=session, login="anne", password="un mot de passe solide") is not None
+    engine.dispose()

@@ -1,0 +1,226 @@
+"""The assistant's web app: the advisor console (login, tickets, claim, reply, close, notes) and the
+handoff API the user's client polls for the advisor's messages.
+
+Sessions are signed cookies (HttpOnly, SameSite=Lax, Secure when configured); every form carries a
+per-session CSRF token. The console copies the user's messages from Rasa's tracker into the ticket
+each time it is looked at, so that the exchange lives in the database, not in a process.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Form, Header, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.middleware.sessions import SessionMiddleware
+
+from assistant.handoff.advisors import authenticate, mark_seen
+from assistant.handoff.models import CALLBACK, CLOSED, LIVE, WAITING, AdvisorRow, TicketRow
+from assistant.handoff.tickets import (
+    add_message,
+    add_note,
+    claim_ticket,
+    close_ticket,
+    list_tickets,
+    messages_after,
+    record_user_messages,
+    ticket_for_client,
+)
+from assistant.web.rasa_client import RasaClient, RasaUnavailable
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+VIEWS = {"waiting": "En attente", "mine": "Mes demandes", "closed": "Clôturées"}
+STATUS_LABELS = {WAITING: "en attente", LIVE: "en direct", CALLBACK: "rappel", CLOSED: "clôturée"}
+MAX_TEXT = 4000
+NOTICES = {
+    "deja-prise": "Cette demande a déjà été prise par un autre conseiller.",
+    "pas-en-direct": "Prenez d'abord la demande : seul le conseiller qui la tient peut répondre.",
+    "message-vide": f"Le message est vide ou dépasse {MAX_TEXT} caractères.",
+    "pas-a-vous": "Cette demande est tenue par un autre conseiller, ou déjà clôturée.",
+    "rasa-indisponible": "L'assistant ne répond pas : la demande reste ouverte, réessayez de la clôturer.",
+}
+RESUMED_TEXT = ("Le conseiller a clôturé l'échange. Je reste à votre disposition pour vos démarches : posez-moi "
+                "votre question.")
+
+
+def create_app(sessions: sessionmaker, rasa: RasaClient, *, session_secret: str,
+               secure_cookies: bool = False) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        await rasa.close()
+
+    app = FastAPI(title="guichet — console des conseillers et API de mise en relation", lifespan=lifespan)
+    app.add_middleware(SessionMiddleware, secret_key=session_secret, session_cookie="guichet_session",
+                       same_site="lax", https_only=secure_cookies, max_age=8 * 3600)
+
+    def database():
+        with sessions() as session:
+            yield session
+
+    def advisor(request: Request, session: Session = Depends(database)) -> AdvisorRow:
+        advisor_id = request.session.get("advisor_id")
+        found = session.get(AdvisorRow, advisor_id) if advisor_id else None
+        if found is None:
+            raise HTTPException(status_code=303, headers={"Location": "/conseiller/connexion"})
+        mark_seen(session=session, advisor_id=found.id)
+        return found
+
+    def checked_form(request: Request, csrf_token: str = Form("")) -> None:
+        expected = request.session.get("csrf")
+        if not expected or not secrets.compare_digest(expected, csrf_token):
+            raise HTTPException(status_code=403, detail="Formulaire expiré : rechargez la page et recommencez.")
+
+    def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+        token = request.session.setdefault("csrf", secrets.token_urlsafe(32))
+        return TEMPLATES.TemplateResponse(request, template, {"csrf": token, "views": VIEWS,
+                                                              "statuses": STATUS_LABELS, **context},
+                                          status_code=status_code)
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/conseiller/connexion", response_class=HTMLResponse, include_in_schema=False)
+    def login_page(request: Request) -> HTMLResponse:
+        return render(request, "login.html")
+
+    @app.post("/conseiller/connexion", include_in_schema=False, dependencies=[Depends(checked_form)])
+    def login(request: Request, login: str = Form(""), password: str = Form(""),
+              session: Session = Depends(database)) -> Response:
+        found = authenticate(session=session, login=login, password=password)
+        if found is None:
+            return render(request, "login.html", status_code=401, error="Identifiant ou mot de passe incorrect.")
+        request.session.clear()
+        request.session.update(advisor_id=found.id, csrf=secrets.token_urlsafe(32))
+        return RedirectResponse("/conseiller", status_code=303)
+
+    @app.post("/conseiller/deconnexion", include_in_schema=False, dependencies=[Depends(checked_form)])
+    def logout(request: Request) -> Response:
+        request.session.clear()
+        return RedirectResponse("/conseiller/connexion", status_code=303)
+
+    @app.get("/conseiller", response_class=HTMLResponse, include_in_schema=False)
+    def ticket_list(request: Request, vue: str = "waiting", departement: str = "",
+                    me: AdvisorRow = Depends(advisor), session: Session = Depends(database)) -> HTMLResponse:
+        view = vue if vue in VIEWS else "waiting"
+        departments = [departement.strip().upper()] if departement.strip() else list(me.departments)
+        tickets = list_tickets(session=session, view=view, advisor_id=me.id, departments=departments)
+        return render(request, "tickets.html", me=me, view=view, tickets=tickets, department=departement.strip())
+
+    def held_ticket(ticket_id: int, session: Session) -> TicketRow:
+        ticket = session.get(TicketRow, ticket_id)
+        if ticket is None:
+            raise HTTPException(status_code=404, detail="Demande introuvable.")
+        return ticket
+
+    @app.get("/conseiller/demandes/{ticket_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def ticket_page(request: Request, ticket_id: int, message: str = "", me: AdvisorRow = Depends(advisor),
+                          session: Session = Depends(database)) -> HTMLResponse:
+        ticket = held_ticket(ticket_id, session)
+        warning = await copy_user_messages(ticket, session)
+        session.refresh(ticket)
+        return render(request, "ticket.html", me=me, ticket=ticket, warning=warning, notice=NOTICES.get(message))
+
+    async def copy_user_messages(ticket: TicketRow, session: Session) -> str | None:
+        """The user's messages since the handoff, from Rasa's tracker; a French warning when Rasa is down."""
+        if ticket.status not in (WAITING, LIVE):
+            return None
+        try:
+            messages = await rasa.user_messages_since(ticket.sender_id, ticket.created_at)
+        except RasaUnavailable as error:
+            return f"Messages de l'usager indisponibles pour l'instant : {error}."
+        try:
+            record_user_messages(session=session, ticket_id=ticket.id,
+                                 messages=[(m.timestamp, m.text) for m in messages])
+        except IntegrityError:  # another request copied them at the same moment
+            session.rollback()
+        return None
+
+    def back(ticket_id: int, message: str = "") -> RedirectResponse:
+        suffix = f"?message={message}" if message else ""
+        return RedirectResponse(f"/conseiller/demandes/{ticket_id}{suffix}", status_code=303)
+
+    @app.post("/conseiller/demandes/{ticket_id}/prendre", include_in_schema=False,
+              dependencies=[Depends(checked_form)])
+    def claim(ticket_id: int, me: AdvisorRow = Depends(advisor), session: Session = Depends(database)) -> Response:
+        held_ticket(ticket_id, session)
+        if not claim_ticket(session=session, ticket_id=ticket_id, advisor_id=me.id):
+            return back(ticket_id, "deja-prise")
+        return back(ticket_id)
+
+    @app.post("/conseiller/demandes/{ticket_id}/repondre", include_in_schema=False,
+              dependencies=[Depends(checked_form)])
+    def reply(ticket_id: int, text: str = Form(""), me: AdvisorRow = Depends(advisor),
+              session: Session = Depends(database)) -> Response:
+        ticket = held_ticket(ticket_id, session)
+        if ticket.claimed_by != me.id or ticket.status != LIVE:
+            return back(ticket_id, "pas-en-direct")
+        if not text.strip() or len(text) > MAX_TEXT:
+            return back(ticket_id, "message-vide")
+        add_message(session=session, ticket_id=ticket_id, author="advisor", text=text.strip(), advisor_id=me.id)
+        return back(ticket_id)
+
+    @app.post("/conseiller/demandes/{ticket_id}/note", include_in_schema=False, dependencies=[Depends(checked_form)])
+    def note(ticket_id: int, text: str = Form(""), me: AdvisorRow = Depends(advisor),
+             session: Session = Depends(database)) -> Response:
+        held_ticket(ticket_id, session)
+        if text.strip() and len(text) <= MAX_TEXT:
+            add_note(session=session, ticket_id=ticket_id, advisor_id=me.id, text=text.strip())
+        return back(ticket_id)
+
+    @app.post("/conseiller/demandes/{ticket_id}/cloturer", include_in_schema=False,
+              dependencies=[Depends(checked_form)])
+    async def close(ticket_id: int, me: AdvisorRow = Depends(advisor),
+                    session: Session = Depends(database)) -> Response:
+        """The bot is resumed first: if Rasa is down, the ticket stays open and the advisor can retry."""
+        ticket = held_ticket(ticket_id, session)
+        if ticket.claimed_by not in (None, me.id) or ticket.status == CLOSED:
+            return back(ticket_id, "pas-a-vous")
+        if ticket.status in (WAITING, LIVE):
+            try:
+                await rasa.resume(ticket.sender_id, RESUMED_TEXT)
+            except RasaUnavailable:
+                logger.exception("Reprise de la conversation %s impossible", ticket.sender_id)
+                return back(ticket_id, "rasa-indisponible")
+            add_message(session=session, ticket_id=ticket_id, author="system", text=RESUMED_TEXT)
+        close_ticket(session=session, ticket_id=ticket_id, advisor_id=me.id)
+        return back(ticket_id)
+
+    @app.get("/api/handoff/{ticket_id}", summary="L'état d'une demande et les messages du conseiller")
+    def client_messages(ticket_id: int, after: int = 0, x_handoff_secret: str = Header(""),
+                        session: Session = Depends(database)) -> dict:
+        """For the user's client, with the secret received in the `handoff` payload (header `X-Handoff-Secret`).
+        Advisor messages come as plain text messages, like the bot's."""
+        ticket = ticket_for_client(session=session, ticket_id=ticket_id, secret=x_handoff_secret)
+        if ticket is None:
+            raise HTTPException(status_code=404, detail="Demande introuvable.")
+        messages = [m for m in messages_after(session=session, ticket_id=ticket_id, after_id=after)
+                    if m.author != "user"]
+        return {"ticket": str(ticket.id), "status": ticket.status,
+                "messages": [{"id": m.id, "recipient_id": ticket.sender_id, "text": m.text} for m in messages]}
+
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app configured from the environment (`guichet web`)."""
+    from assistant import config
+    from assistant.db import create_database_engine, create_schema, create_session_factory
+
+    secret = config.session_secret()
+    if not secret:
+        raise SystemExit("GUICHET_SESSION_SECRET n'est pas défini : donnez une clé secrète longue et aléatoire "
+                         "(« make run » en crée une).")
+    engine = create_database_engine(config.database_url())
+    create_schema(engine)
+    return create_app(create_session_factory(engine), RasaClient(config.rasa_url(), config.rasa_token()),
+                      session_secret=secret, secure_cookies=config.secure_cookies())

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.handoff.advisors import add_advisor
+from assistant.handoff.models import CLOSED, LIVE
+from assistant.handoff.tickets import TicketRequest, create_ticket
+from assistant.web.app import RESUMED_TEXT, create_app
+from assistant.web.rasa_client import RasaClient
+
+PASSWORD = "un mot de passe solide"
+SECRET = "clé de test " * 4
+
+
+class FakeRasa:
+    """Rasa's HTTP API as the web app uses it: a tracker per conversation, events posted, a token required."""
+
+    def __init__(self):
+        self.events: dict[str, list[dict]] = {}
+        self.posted: list[tuple[str, list[dict]]] = []
+        self.down = False
+
+    def user_says(self, sender: str, text: str) -> None:
+        self.events.setdefault(sender, []).append(
+            {"event": "user", "text": text, "timestamp": datetime.now(timezone.utc).timestamp()})
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("refused")
+        assert request.url.params["token"] == "jeton"
+        sender = request.url.path.split("/")[2]
+        if request.method == "GET":
+            return httpx.Response(200, json={"sender_id": sender, "events": self.events.get(sender, [])})
+        self.posted.append((sender, httpx.Response(200, content=request.content).json()))
+        return httpx.Response(200, json={})
+
+
+@pytest.fixture
+def rasa():
+    return FakeRasa()
+
+
+@pytest.fixture
+def make_app(session_factory, rasa):
+    def make(**options):
+        client = RasaClient("http://rasa", "jeton", transport=httpx.MockTransport(rasa.handle))
+        return create_app(session_factory, client, session_secret=SECRET, **options)
+    return make
+
+
+@pytest.fixture
+def ticket(session_factory):
+    with session_factory() as session:
+        for login, departments in (("anne", ["77"]), ("paul", [])):
+            add_advisor(session=session, login=login, name=login.title(), password=PASSWORD, departments=departments)
+        row, secret = create_ticket(session=session, callback=False, request=TicketRequest(
+            sender_id="marie", reason="asked", summary="« je déménage »", commune="Coulommiers", department="77",
+            transcript=[{"author": "user", "text": "je déménage"}]))
+    return row.id, secret
+
+
+def csrf(client: TestClient, path: str = "/conseiller/connexion") -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
+
+
+def logged_in(app, login: str = "anne") -> TestClient:
+    client = TestClient(app)
+    response = client.post("/conseiller/connexion", data={"login": login, "password": PASSWORD,
+                                                          "csrf_token": csrf(client)}, follow_redirects=False)
+    assert response.status_code == 303
+    return client
+
+
+def post(client: TestClient, path: str, **data) -> httpx.Response:
+    ticket_page = path.rsplit("/", 1)[0]
+    return client.post(path, data={"csrf_token": csrf(client, ticket_page), **data})
+
+
+def test_the_console_needs_a_login(make_app, ticket):
+    client = TestClient(make_app())
+
+    assert client.get("/conseiller", follow_redirects=False).headers["location"] == "/conseiller/connexion"
+    wrong = client.post("/conseiller/connexion", data={"login": "anne", "password": "faux", "csrf_token": csrf(client)})
+    assert wrong.status_code == 401 and "Identifiant ou mot de passe incorrect." in wrong.text
+    forged = client.post("/conseiller/connexion", data={"login": "anne", "password": PASSWORD})
+    assert forged.status_code == 403 and "Formulaire expiré" in forged.text
+
+
+def test_session_cookies_are_http_only_and_same_site(make_app, ticket):
+    for options, secure in (({}, False), ({"secure_cookies": True}, True)):
+        client = TestClient(make_app(**options))
+        cookie = client.get("/conseiller/connexion").headers["set-cookie"]
+        assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
+        assert ("secure" in cookie.lower().replace("samesite", "")) is secure
+
+
+def test_waiting_tickets_are_listed_by_department(make_app, ticket):
+    anne = logged_in(make_app())
+
+    assert f'href="/conseiller/demandes/{ticket[0]}"' in anne.get("/conseiller").text
+    assert "Aucune demande" in anne.get("/conseiller?departement=88").text
+
+
+def test_one_claim_wins_and_the_exchange_goes_both_ways(make_app, ticket, rasa):
+    ticket_id, secret = ticket
+    app = make_app()
+    anne, paul = logged_in(app, "anne"), logged_in(app, "paul")
+    page = f"/conseiller/demandes/{ticket_id}"
+
+    post(anne, f"{page}/prendre")
+    assert "déjà été prise par un autre conseiller" in post(paul, f"{page}/prendre").text
+    assert "seul le conseiller qui la tient peut répondre" in post(paul, f"{page}/repondre", text="Bonjour").text
+
+    rasa.user_says("marie", "vous êtes là ?")
+    post(anne, f"{page}/repondre", text="Bonjour, je suis Anne, je regarde votre dossier.")
+    shown = anne.get(page).text
+    assert "Usager : vous êtes là ?" in shown and shown.count("vous êtes là ?") == 1
+    assert anne.get(page).text.count("vous êtes là ?") == 1  # copied from Rasa once
+
+    client = TestClient(app)
+    answer = client.get(f"/api/handoff/{ticket_id}", headers={"X-Handoff-Secret": secret}).json()
+    assert answer["status"] == LIVE
+    assert [m["text"] for m in answer["messages"]] == ["Bonjour, je suis Anne, je regarde votre dossier."]
+    assert answer["messages"][0]["recipient_id"] == "marie"
+    later = client.get(f"/api/handoff/{ticket_id}?after={answer['messages'][0]['id']}",
+                       headers={"X-Handoff-Secret": secret}).json()
+    assert later["messages"] == []
+    assert client.get(f"/api/handoff/{ticket_id}", headers={"X-Handoff-Secret": "devine"}).status_code == 404
+
+
+def test_closing_resumes_the_bot_and_tells_the_client(make_app, ticket, rasa):
+    ticket_id, secret = ticket
+    anne = logged_in(make_app())
+    page = f"/conseiller/demandes/{ticket_id}"
+    post(anne, f"{page}/prendre")
+
+    rasa.down = True
+    assert "la demande reste ouverte" in post(anne, f"{page}/cloturer").text
+    rasa.down = False
+    post(anne, f"{page}/cloturer")
+
+    assert rasa.posted == [("marie", [{"event": "resume"}, {"event": "bot", "text": RESUMED_TEXT}])]
+    answer = anne.get(f"/api/handoff/{ticket_id}", headers={"X-Handoff-Secret": secret}).json()
+    assert answer["status"] == CLOSED and answer["messages"][-1]["text"] == RESUMED_TEXT
+
+
+def test_a_note_is_kept_with_the_ticket(make_app, ticket):
+    anne = logged_in(make_app())
+    page = f"/conseiller/demandes/{ticket[0]}"
+
+    post(anne, f"{page}/note", text="Rappeler pour le justificatif de domicile")
+
+    assert "Rappeler pour le justificatif de domicile" in anne.get(page).text
+
+
+def test_a_restarted_web_app_keeps_tickets_and_sessions(make_app, ticket, rasa):
+    ticket_id, secret = ticket
+    anne = logged_in(make_app())
+    page = f"/conseiller/demandes/{ticket_id}"
+    post(anne, f"{page}/prendre")
+    post(anne, f"{page}/repondre", text="Premier message")
+
+    restarted = TestClient(make_app(), cookies=anne.cookies)  # a new process: the same database and secret
+    post(restarted, f"{page}/repondre", text="Après le redémarrage")
+
+    answer = restarted.get(f"/api/handoff/{ticket_id}", headers={"X-Handoff-Secret": secret}).json()
+    assert [m["text"] for m in answer["messages"]] == ["Premier message", "Après le redémarrage"]
