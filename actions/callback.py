@@ -19,11 +19,11 @@ from actions.handoff import (
     FAILURE_TEXT,
     conversation_context,
     handoff_payload,
-    live_hours_text,
     ticket_request,
 )
 from actions.knowledge_base import KnowledgeAction
 from actions.structures import PARIS, PLACE_SLOT, shared_position, shared_resolver, shared_structure_index
+from assistant import config
 from assistant.handoff.contact import parse_contact
 from assistant.handoff.tickets import create_ticket
 from assistant.structures.hours import opening_today
@@ -98,9 +98,10 @@ class ActionAskCallbackContact(Action):
             text = ("Ce numéro ou cette adresse ne semble pas valide. Indiquez un numéro de téléphone (par exemple "
                     "06 12 34 56 78) ou une adresse e-mail.")
         else:
-            text = (f"Aucun conseiller n'est disponible en direct pour le moment (en direct {live_hours_text()}). "
-                    "Je peux enregistrer une demande de rappel : à quel numéro de téléphone ou à quelle adresse "
-                    "e-mail un conseiller peut-il vous joindre ? (Dites « non » pour annuler.)")
+            text = ("Aucun conseiller n'est disponible en direct pour le moment (en direct "
+                    f"{config.live_hours().describe()}). Je peux enregistrer une demande de rappel : à quel numéro "
+                    "de téléphone ou à quelle adresse e-mail un conseiller peut-il vous joindre ? "
+                    "(Dites « non » pour annuler.)")
         ask(dispatcher, text, "contact")
         return []
 

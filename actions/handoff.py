@@ -21,8 +21,9 @@ from actions.database import shared_sessions
 from actions.knowledge_base import KnowledgeAction
 from actions.messages import leave_active_form, topic_button, topics_payload
 from actions.structures import PLACE_SLOT, shared_resolver
+from assistant import config
 from assistant.geo.communes import Commune
-from assistant.handoff.advisors import LIVE_FROM, LIVE_UNTIL, advisor_available
+from assistant.handoff.advisors import advisor_available
 from assistant.handoff.context import HandoffContext, build_context, describe
 from assistant.handoff.models import TicketRow
 from assistant.handoff.tickets import TicketRequest, create_ticket
@@ -155,7 +156,8 @@ class ActionAnswerConsent(KnowledgeAction):
         department = context.commune.department if context.commune else None
         try:
             with shared_sessions()() as session:
-                if not advisor_available(session=session, now=current_time(), department=department):
+                if not advisor_available(session=session, now=current_time(), hours=config.live_hours(),
+                                         department=department):
                     # The callback form's first question says why and asks how to call back.
                     return [FollowupAction(CALLBACK_FORM)]
                 ticket, secret = create_ticket(session=session, callback=False, request=ticket_request(
@@ -179,7 +181,3 @@ def ticket_request(tracker: Tracker, context: HandoffContext, reason: str, **cal
         insee=commune.insee if commune else None, department=commune.department if commune else None,
         transcript=context.transcript, **callback,
     )
-
-
-def live_hours_text() -> str:
-    return f"du lundi au vendredi, de {LIVE_FROM:%H} h à {LIVE_UNTIL:%H} h"

@@ -49,3 +49,11 @@ def session_secret() -> str | None:
 def secure_cookies() -> bool:
     """Send session cookies over HTTPS only (`GUICHET_SECURE_COOKIES=1`, for production behind TLS)."""
     return os.environ.get("GUICHET_SECURE_COOKIES", "").lower() in ("1", "true", "yes")
+
+
+def live_hours():
+    """When advisors answer live (`GUICHET_LIVE_HOURS`, Paris time): "1-5 09:00-17:00" by default."""
+    from assistant.handoff.advisors import LiveHours
+
+    configured = os.environ.get("GUICHET_LIVE_HOURS")
+    return LiveHours.parse(configured) if configured else LiveHours()

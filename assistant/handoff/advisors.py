@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -15,10 +17,47 @@ from assistant.handoff.models import AdvisorRow, utc_now
 
 ONLINE_FOR = timedelta(minutes=5)
 PARIS = ZoneInfo("Europe/Paris")
-# Live handoff hours: France Services counters are open on weekdays and Saturday mornings at the most.
-LIVE_DAYS = range(0, 5)  # Monday to Friday
-LIVE_FROM, LIVE_UNTIL = time(9, 0), time(17, 0)
+DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MIN_PASSWORD_LENGTH = 12
+_LIVE_HOURS = re.compile(r"^\s*([1-7])-([1-7])\s+(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})\s*$")
+
+
+@dataclass(frozen=True)
+class LiveHours:
+    """When advisors answer live, in Paris time: ISO weekdays (1 = Monday) and a time range."""
+
+    first_day: int = 1
+    last_day: int = 5
+    opens: time = time(9, 0)
+    closes: time = time(17, 0)
+
+    @classmethod
+    def parse(cls, text: str) -> LiveHours:
+        """"1-5 09:00-17:00" (Monday to Friday, 9 h to 17 h), as in `GUICHET_LIVE_HOURS`."""
+        match = _LIVE_HOURS.match(text)
+        if not match:
+            raise ValueError(f"horaires invalides « {text} » : attendu par exemple « 1-5 09:00-17:00 »")
+        first, last, open_h, open_m, close_h, close_m = (int(group) for group in match.groups())
+        if first > last or (open_h, open_m) >= (close_h, close_m) or open_h > 23 or (close_h, close_m) > (24, 0):
+            raise ValueError(f"horaires invalides « {text} » : jours ou heures dans le désordre")
+        closes = time.max if close_h == 24 else time(close_h, close_m)
+        return cls(first, last, time(open_h, open_m), closes)
+
+    def __contains__(self, moment: datetime) -> bool:
+        local = moment.astimezone(PARIS)
+        return self.first_day <= local.isoweekday() <= self.last_day and self.opens <= local.time() < self.closes
+
+    def describe(self) -> str:
+        """"du lundi au vendredi, de 9 h à 17 h"."""
+        return (f"du {DAY_NAMES[self.first_day - 1]} au {DAY_NAMES[self.last_day - 1]}, "
+                f"de {_clock(self.opens)} à {_clock(self.closes)}")
+
+
+def _clock(moment: time) -> str:
+    if moment == time.max:
+        return "24 h"
+    return f"{moment.hour} h" if moment.minute == 0 else f"{moment.hour} h {moment.minute:02d}"
+
 
 _hasher = PasswordHasher()
 
@@ -70,16 +109,12 @@ def mark_seen(*, session: Session, advisor_id: int, now: datetime | None = None)
         session.commit()
 
 
-def within_live_hours(now: datetime) -> bool:
-    local = now.astimezone(PARIS)
-    return local.weekday() in LIVE_DAYS and LIVE_FROM <= local.time() < LIVE_UNTIL
-
-
-def advisor_available(*, session: Session, now: datetime, department: str | None = None) -> bool:
+def advisor_available(*, session: Session, now: datetime, hours: LiveHours, department: str | None = None) -> bool:
     """Someone can answer now: within live hours, an advisor seen in the last minutes who covers the
-    département (or every département)."""
-    if not within_live_hours(now):
+    département (any advisor when the département is not known)."""
+    if now not in hours:
         return False
     since = now.astimezone(timezone.utc) - ONLINE_FOR
     online = session.execute(select(AdvisorRow).where(AdvisorRow.last_seen_at >= since)).scalars()
-    return any(not advisor.departments or department in advisor.departments for advisor in online)
+    return any(department is None or not advisor.departments or department in advisor.departments
+               for advisor in online)
