@@ -22,6 +22,7 @@ from tests.conftest import KNOWLEDGE_DIRECTORY, load_into_sqlite
 
 MODEL = PROJECT_ROOT / "models" / "guichet.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
+GUICHET = Path(sys.executable).parent / "guichet"
 START_TIMEOUT_SECONDS = 240
 
 
@@ -46,10 +47,45 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @dataclass
+class Server:
+    """One of the assistant's processes, which a test may restart."""
+
+    name: str
+    health_url: str
+    command: list[str]
+    environment: dict
+    log: Path
+    process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("a") as log:
+            self.process = subprocess.Popen(self.command, cwd=PROJECT_ROOT, env=self.environment, stdout=log,
+                                            stderr=subprocess.STDOUT)
+        wait_until_up(self.health_url, self.process, self.log)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@dataclass
 class Assistant:
     url: str
+    web_url: str
     endpoints: Path
     environment: dict
+    servers: dict[str, Server]
 
     def send(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
         body = {"sender": sender, "message": message, **({"metadata": metadata} if metadata else {})}
@@ -60,6 +96,10 @@ class Assistant:
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory) -> Iterator[Assistant]:
+    """The action server, the Rasa server (REST channel, token-protected API, SQL tracker store) and the web app.
+
+    Advisors answer live at any hour here, so that the live handoff can be tested whatever the clock says.
+    """
     if not MODEL.exists():
         pytest.fail(f"Modèle absent ({MODEL}) : lancez les tests avec « make test », qui l'entraîne.")
     workdir = tmp_path_factory.mktemp("servers")
@@ -67,35 +107,33 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
     engine = create_database_engine(f"sqlite:///{workdir / 'guichet.db'}")
     import_structures(create_session_factory(engine), SHARED_STRUCTURES_LIST)
     engine.dispose()
+    actions_port, rasa_port, web_port = free_port(), free_port(), free_port()
     environment = {**os.environ, "GUICHET_DATABASE_URL": f"sqlite:///{workdir / 'guichet.db'}",
-                   "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    actions_port, rasa_port = free_port(), free_port()
+                   "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
+                   "GUICHET_RASA_URL": f"http://127.0.0.1:{rasa_port}", "GUICHET_RASA_TOKEN": uuid.uuid4().hex,
+                   "GUICHET_SESSION_SECRET": uuid.uuid4().hex * 2, "GUICHET_LIVE_HOURS": "1-7 00:00-24:00"}
     endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+                         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n')
     commands = {
-        f"http://127.0.0.1:{actions_port}/health": [
-            str(RASA), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-        f"http://127.0.0.1:{rasa_port}/": [
-            str(RASA), "run", "--model", str(MODEL), "--port", str(rasa_port), "--endpoints", str(endpoints),
-            "--credentials", str(PROJECT_ROOT / "credentials.yml")],
+        "actions": (f"http://127.0.0.1:{actions_port}/health",
+                    [str(RASA), "run", "actions", "--actions", "actions", "--port", str(actions_port)]),
+        "rasa": (f"http://127.0.0.1:{rasa_port}/",
+                 [str(RASA), "run", "--model", str(MODEL), "--port", str(rasa_port), "--endpoints", str(endpoints),
+                  "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--enable-api",
+                  "--auth-token", environment["GUICHET_RASA_TOKEN"]]),
+        "web": (f"http://127.0.0.1:{web_port}/health", [str(GUICHET), "web", "--port", str(web_port)]),
     }
-    processes = []
+    servers = {name: Server(name, health_url, command, environment, workdir / f"{name}.log")
+               for name, (health_url, command) in commands.items()}
     try:
-        for number, (health_url, command) in enumerate(commands.items()):
-            log = workdir / f"server-{number}.log"
-            process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment, stdout=log.open("w"),
-                                       stderr=subprocess.STDOUT)
-            processes.append(process)
-            wait_until_up(health_url, process, log)
-        yield Assistant(url=f"http://127.0.0.1:{rasa_port}", endpoints=endpoints, environment=environment)
+        for server in servers.values():
+            server.start()
+        yield Assistant(url=f"http://127.0.0.1:{rasa_port}", web_url=f"http://127.0.0.1:{web_port}",
+                        endpoints=endpoints, environment=environment, servers=servers)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        for server in servers.values():
+            server.stop()
 
 
 @pytest.fixture
