@@ -3,7 +3,7 @@ from __future__ import annotations
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.messages import procedure_button, topic_button
+from actions.messages import HUMAN_BUTTON, procedure_button, topic_button
 from actions.procedures import ActionAnswerFollowUp, ActionAnswerTopic
 from assistant.answers import checklist_text, procedure_card, procedures_payload
 from tests.unit.actions.conftest import make_tracker, message, partner_entity
@@ -148,3 +148,15 @@ async def test_a_follow_up_without_a_topic_asks_for_one(knowledge_base):
     assert dispatcher.messages[0]["custom"]["type"] == "help"
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
         f"/topic_{topic.slug}" for topic in knowledge_base.topics]
+
+
+async def test_a_procedure_that_often_needs_a_person_offers_an_advisor(knowledge_base):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker('/ask_details{"procedure": "justice-divorce"}', "ask_details",
+                           entities=[{"entity": "procedure", "value": "justice-divorce"}])
+
+    await ActionAnswerFollowUp(knowledge_base).run(dispatcher, tracker, {})
+
+    assert knowledge_base.procedure("justice-divorce").needs_advisor
+    assert dispatcher.messages[0]["buttons"] == [HUMAN_BUTTON]
+    assert "un conseiller France Services peut vous accompagner" in dispatcher.messages[0]["text"]
