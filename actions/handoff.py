@@ -55,14 +55,17 @@ def handoff_payload(status: str, ticket: TicketRow | None = None, secret: str | 
 
 
 def last_offer(tracker: Tracker) -> dict | None:
-    """The offer the assistant made in its latest turn, if that is what the user is answering."""
-    for event in reversed(tracker.events[:-1] if tracker.events and tracker.events[-1].get("event") == "user"
-                          else tracker.events):
+    """The offer the assistant made in its turn before the latest user message, if it made one."""
+    users_seen = 0
+    for event in reversed(tracker.events):
         if event.get("event") == "user":
-            return None
-        custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
-        if custom and custom.get("type") == HANDOFF:
-            return custom if custom.get("status") == "offered" else None
+            users_seen += 1
+            if users_seen == 2:
+                return None
+        elif users_seen == 1 and event.get("event") == "bot":
+            custom = (event.get("data") or {}).get("custom") or {}
+            if custom.get("type") == HANDOFF:
+                return custom if custom.get("status") == "offered" else None
     return None
 
 

@@ -175,7 +175,8 @@ def web(host: str, port: int) -> None:
 
     from assistant.web.app import app_from_environment
 
-    uvicorn.run(app_from_environment(), host=host, port=port, log_level="info")
+    # No WebSocket routes; Rasa pins a websockets release too old for uvicorn's implementation.
+    uvicorn.run(app_from_environment(), host=host, port=port, log_level="info", ws="none")
 
 
 def _terminal_markup(card: str) -> str:

@@ -33,9 +33,11 @@ class RasaClient:
                 if event.get("event") == "user" and event.get("text") and event.get("timestamp", 0) > start]
 
     async def resume(self, sender_id: str, text: str) -> None:
-        """Hand the conversation back to the bot, telling the user so."""
+        """Hand the conversation back to the bot, telling the user so. The closing `action_listen` makes the
+        next message a new turn, as the policies expect after the messages written to the advisor."""
         await self._call("POST", f"/conversations/{sender_id}/tracker/events",
-                         json=[{"event": "resume"}, {"event": "bot", "text": text}])
+                         json=[{"event": "resume"}, {"event": "bot", "text": text},
+                               {"event": "action", "name": "action_listen"}])
 
     async def close(self) -> None:
         await self._client.aclose()

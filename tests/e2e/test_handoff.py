@@ -64,7 +64,7 @@ def stored_ticket(assistant: Assistant, ticket_id: str) -> TicketRow:
 
 
 def test_a_live_handoff_both_ways_across_a_web_app_restart(assistant: Assistant, sender):
-    advisor = Console(assistant, add_advisor(assistant, []))  # logged in: online
+    advisor = Console(assistant, add_advisor(assistant, ["77"]))  # logged in: online, for any unplaced user
     assistant.send(sender, "j'ai perdu ma carte vitale")
 
     offer = the_payload(assistant.send(sender, "je veux parler à quelqu'un"))
@@ -102,7 +102,7 @@ def test_declining_the_offer_returns_to_the_conversation(assistant: Assistant, s
 
 
 def test_a_callback_with_an_invalid_then_a_valid_phone_number(assistant: Assistant, sender):
-    add_advisor(assistant, ["2A"])  # nobody covers Haute-Saône
+    Console(assistant, add_advisor(assistant, ["2A"]))  # online, but nobody online covers Haute-Saône (70)
     assert the_payload(assistant.send(sender, "France Services près de Lure"))["location"]["insee"] == "70310"
     assert the_payload(assistant.send(sender, "je veux être rappelé"))["context"]["commune"] == "Lure"
 

@@ -142,3 +142,17 @@ async def test_a_failure_to_store_the_ticket_gives_no_ticket_number(shared, know
     assert messages[0]["custom"] == {"type": "handoff", "ticket": None, "status": "failed"}
     assert "aucune demande n'a été créée" in messages[0]["text"] and "numéro" not in messages[0]["text"]
     assert events == []
+
+
+def test_the_offer_is_found_behind_the_events_rasa_adds_after_the_user_message():
+    offer = {"type": "handoff", "status": "offered", "reason": "asked"}
+    events = [user("un conseiller", "request_human"), {"event": "action", "name": "action_offer_handoff"},
+              bot("…", offer), {"event": "action", "name": "action_listen"}, user("oui", "affirm"),
+              {"event": "user_featurization", "use_text_for_featurization": False}]
+
+    assert handoff.last_offer(make_tracker("oui", "affirm", events=events[:-2])) == offer
+    tracker = make_tracker("oui", "affirm", events=events[:-2])
+    tracker.events = events
+    assert handoff.last_offer(tracker) == offer
+    tracker.events = [*events, bot("D'accord", {"type": "acknowledge"}), user("oui", "affirm")]
+    assert handoff.last_offer(tracker) is None

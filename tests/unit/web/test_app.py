@@ -144,7 +144,8 @@ def test_closing_resumes_the_bot_and_tells_the_client(make_app, ticket, rasa):
     rasa.down = False
     post(anne, f"{page}/cloturer")
 
-    assert rasa.posted == [("marie", [{"event": "resume"}, {"event": "bot", "text": RESUMED_TEXT}])]
+    assert rasa.posted == [("marie", [{"event": "resume"}, {"event": "bot", "text": RESUMED_TEXT},
+                                      {"event": "action", "name": "action_listen"}])]
     answer = anne.get(f"/api/handoff/{ticket_id}", headers={"X-Handoff-Secret": secret}).json()
     assert answer["status"] == CLOSED and answer["messages"][-1]["text"] == RESUMED_TEXT
 
