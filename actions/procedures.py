@@ -97,6 +97,6 @@ class ActionAnswerFollowUp(KnowledgeAction):
         elif len(shown) == 1:
             reply = answer_details(knowledge, topic, shown[0])
         else:
-            reply = ask_which_procedure(topic, shown or knowledge.procedures_for(topic=topic))
+            reply = ask_which_procedure(knowledge, topic, shown or knowledge.procedures_for(topic=topic))
         send_reply(dispatcher, reply)
         return conversation_events(topic, reply) + leave_active_form(tracker)

@@ -33,13 +33,17 @@ class Reply:
     topic_choices: list[Topic] = field(default_factory=list)
 
 
-def procedures_payload(topic: str, procedures: Sequence[Procedure]) -> dict:
-    """The integrators' contract for procedure answers (README, « Contract »)."""
+def procedures_payload(knowledge: KnowledgeBase, topic: str, procedures: Sequence[Procedure]) -> dict:
+    """The integrators' contract for procedure answers (README, « Contract »): enough for a widget to draw
+    each procedure as a card and list the documents to bring to the counter."""
     return {
         "type": "procedures",
         "topic": topic,
         "procedures": [
-            {"id": p.id, "title": p.title, "partner": p.partner, "url": p.online_service} for p in procedures
+            {"id": p.id, "title": p.title, "partner": p.partner, "partner_name": _partner_name(knowledge, p.partner),
+             "url": p.online_service, "service_public": p.service_public_url, "summary": p.summary,
+             "steps": list(p.steps), "documents": list(p.documents)}
+            for p in procedures
         ],
     }
 
@@ -69,14 +73,14 @@ def answer_topic(
         if others:
             text += "\n\nÀ voir aussi : " + " ; ".join(p.title for p in others) + "."
         return Reply(
-            text=text, payload=procedures_payload(topic.slug, [focus, *others]), procedures=[focus, *others],
+            text=text, payload=procedures_payload(knowledge, topic.slug, [focus, *others]), procedures=[focus, *others],
             focus=focus, procedure_choices=others,
         )
     if topic.is_life_event and partner is None:
         items = knowledge.checklist(topic.slug)
         procedures = [item.procedure for item in items]
         return Reply(
-            text=note + checklist_text(knowledge, topic), payload=procedures_payload(topic.slug, procedures),
+            text=note + checklist_text(knowledge, topic), payload=procedures_payload(knowledge, topic.slug, procedures),
             procedures=procedures, procedure_choices=procedures,
         )
     ranked = ranked[:LIST_LENGTH]
@@ -84,14 +88,15 @@ def answer_topic(
     lines = [f"{i}. {p.title} ({_partner_short_name(knowledge, p.partner)})" for i, p in enumerate(ranked, 1)]
     text = note + "\n".join([intro, *lines, "", "Dites-moi laquelle vous intéresse pour avoir le détail."])
     return Reply(
-        text=text, payload=procedures_payload(topic.slug, ranked), procedures=ranked, procedure_choices=ranked
+        text=text, payload=procedures_payload(knowledge, topic.slug, ranked), procedures=ranked,
+        procedure_choices=ranked,
     )
 
 
 def answer_details(knowledge: KnowledgeBase, topic: str, procedure: Procedure) -> Reply:
     """One procedure in detail: steps, documents, cost, delay and official links."""
     return Reply(
-        text=procedure_card(knowledge, procedure), payload=procedures_payload(topic, [procedure]),
+        text=procedure_card(knowledge, procedure), payload=procedures_payload(knowledge, topic, [procedure]),
         procedures=[procedure], focus=procedure,
     )
 
@@ -104,14 +109,14 @@ def answer_documents(knowledge: KnowledgeBase, topic: str, procedures: Sequence[
         blocks.append(f"**{procedure.title}** ({_partner_short_name(knowledge, procedure.partner)})\n{documents}")
     text = "Documents à avoir sous la main :\n\n" + "\n\n".join(blocks) + "\n\n" + _sources(procedures)
     return Reply(
-        text=text, payload=procedures_payload(topic, procedures), procedures=list(procedures),
+        text=text, payload=procedures_payload(knowledge, topic, procedures), procedures=list(procedures),
         focus=procedures[0] if len(procedures) == 1 else None,
     )
 
 
-def ask_which_procedure(topic: str, procedures: Sequence[Procedure]) -> Reply:
+def ask_which_procedure(knowledge: KnowledgeBase, topic: str, procedures: Sequence[Procedure]) -> Reply:
     return Reply(
-        text="De quelle démarche voulez-vous le détail ?", payload=procedures_payload(topic, procedures),
+        text="De quelle démarche voulez-vous le détail ?", payload=procedures_payload(knowledge, topic, procedures),
         procedures=list(procedures), procedure_choices=list(procedures),
     )
 
@@ -162,6 +167,11 @@ def _sources(procedures: Iterable[Procedure]) -> str:
         checked = f"informations vérifiées entre le {dates[0]:%d/%m/%Y} et le {dates[-1]:%d/%m/%Y}"
     label = "Fiche officielle" if len(procedures) == 1 else "Fiches officielles"
     return f"{label} Service Public : {references} ({checked})."
+
+
+def _partner_name(knowledge: KnowledgeBase, slug: str) -> str:
+    partner = knowledge.partner(slug)
+    return partner.name if partner else slug
 
 
 def _partner_short_name(knowledge: KnowledgeBase, slug: str) -> str:

@@ -30,7 +30,7 @@ async def test_a_life_event_gets_its_checklist_across_partners_in_order(knowledg
     assert dispatcher.messages == [
         message(
             checklist_text(knowledge_base, knowledge_base.topic("demenagement")),
-            procedures_payload("demenagement", checklist),
+            procedures_payload(knowledge_base, "demenagement", checklist),
             [procedure_button(p) for p in checklist],
         )
     ]
@@ -48,7 +48,10 @@ async def test_a_precise_need_gets_that_procedure_in_detail(knowledge_base):
     assert events[1] == SlotSet("focus_procedure", "cpam-carte-vitale-perte")
     assert dispatcher.messages[0]["text"].startswith(procedure_card(knowledge_base, focus))
     assert dispatcher.messages[0]["custom"]["procedures"][0] == {
-        "id": "cpam-carte-vitale-perte", "title": focus.title, "partner": "cpam", "url": focus.online_service}
+        "id": "cpam-carte-vitale-perte", "title": focus.title, "partner": "cpam",
+        "partner_name": knowledge_base.partner("cpam").name, "url": focus.online_service,
+        "service_public": focus.service_public_url, "summary": focus.summary, "steps": list(focus.steps),
+        "documents": list(focus.documents)}
 
 
 async def test_a_named_partner_narrows_the_answer_to_its_procedures(knowledge_base):
@@ -94,7 +97,7 @@ async def test_and_for_another_partner_follows_up_on_the_same_topic(knowledge_ba
     focus = knowledge_base.procedure("cpam-changement-adresse")
     assert events == slots("demenagement", "cpam-changement-adresse", ["cpam-changement-adresse"])
     assert dispatcher.messages == [
-        message(procedure_card(knowledge_base, focus), procedures_payload("demenagement", [focus]))]
+        message(procedure_card(knowledge_base, focus), procedures_payload(knowledge_base, "demenagement", [focus]))]
 
 
 async def test_which_papers_lists_the_documents_of_the_procedure_in_focus(knowledge_base):
@@ -108,7 +111,7 @@ async def test_which_papers_lists_the_documents_of_the_procedure_in_focus(knowle
     text = dispatcher.messages[0]["text"]
     assert text.startswith("Documents à avoir sous la main :")
     assert all(f"• {document}" in text for document in focus.documents)
-    assert dispatcher.messages[0]["custom"] == procedures_payload("sante", [focus])
+    assert dispatcher.messages[0]["custom"] == procedures_payload(knowledge_base, "sante", [focus])
 
 
 async def test_a_procedure_button_shows_its_details(knowledge_base):
@@ -121,7 +124,8 @@ async def test_a_procedure_button_shows_its_details(knowledge_base):
     passport = knowledge_base.procedure("ants-passeport")
     assert events == slots("papiers_identite", "ants-passeport", ["ants-passeport"])
     assert dispatcher.messages == [
-        message(procedure_card(knowledge_base, passport), procedures_payload("papiers_identite", [passport]))]
+        message(procedure_card(knowledge_base, passport),
+                procedures_payload(knowledge_base, "papiers_identite", [passport]))]
 
 
 async def test_details_among_several_procedures_asks_which_one(knowledge_base):
@@ -134,7 +138,8 @@ async def test_details_among_several_procedures_asks_which_one(knowledge_base):
 
     procedures = [knowledge_base.procedure(i) for i in shown]
     assert dispatcher.messages == [
-        message("De quelle démarche voulez-vous le détail ?", procedures_payload("papiers_identite", procedures),
+        message("De quelle démarche voulez-vous le détail ?",
+                procedures_payload(knowledge_base, "papiers_identite", procedures),
                 [procedure_button(p) for p in procedures])]
 
 
