@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.database import record_conversation_event
 from actions.knowledge_base import KnowledgeAction
 from actions.messages import (
     leave_active_form,
@@ -19,6 +20,7 @@ from actions.messages import (
 )
 from actions.topics import choose_topic_reply
 from assistant.answers import Reply, answer_details, answer_documents, answer_topic, ask_which_procedure
+from assistant.feedback.models import ANSWER
 
 # A second topic is suggested when the classifier gives it at least this confidence.
 SECOND_TOPIC_MIN_CONFIDENCE = 0.15
@@ -53,6 +55,7 @@ class ActionAnswerTopic(KnowledgeAction):
             reply.text += f"\n\nVous parlez aussi de « {other.title} » : je peux vous en donner les démarches."
             extra_buttons.append(topic_button(other))
         send_reply(dispatcher, reply, extra_buttons)
+        record_conversation_event(tracker, topic, ANSWER)
         return conversation_events(topic, reply) + leave_active_form(tracker)
 
     def _second_topic(self, tracker: Tracker, topic: str):

@@ -7,10 +7,12 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.database import record_conversation_event
 from actions.handoff import offer_after_misunderstanding
 from actions.knowledge_base import KnowledgeAction
 from actions.messages import leave_active_form, send_reply, topics_payload
 from assistant.answers import Reply
+from assistant.feedback.models import FALLBACK
 from assistant.knowledge import KnowledgeBase
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -58,6 +60,7 @@ class ActionHandleFallback(KnowledgeAction):
         return "action_handle_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        record_conversation_event(tracker, tracker.get_slot("topic"), FALLBACK)
         if consecutive_fallbacks(tracker) < 2:
             dispatcher.utter_message(
                 text=(

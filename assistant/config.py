@@ -57,3 +57,8 @@ def live_hours():
 
     configured = os.environ.get("GUICHET_LIVE_HOURS")
     return LiveHours.parse(configured) if configured else LiveHours()
+
+
+def cors_origins() -> tuple[str, ...]:
+    """Origins of the sites embedding the widget (`GUICHET_CORS_ORIGINS`, comma-separated); none by default."""
+    return tuple(origin.strip() for origin in os.environ.get("GUICHET_CORS_ORIGINS", "").split(",") if origin.strip())

@@ -36,6 +36,7 @@ def create_session_factory(engine: Engine) -> sessionmaker:
 
 def create_schema(engine: Engine) -> None:
     """Create the tables that do not exist yet (importing the models registers them on `Base`)."""
+    import assistant.feedback.models  # noqa: F401
     import assistant.handoff.models  # noqa: F401
     import assistant.knowledge.models  # noqa: F401
     import assistant.structures.models  # noqa: F401

@@ -14,12 +14,18 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Form, Header, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, constr
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
+from assistant.config import PROJECT_ROOT
+from assistant.feedback.report import record_rating, topic_report
 from assistant.handoff.advisors import authenticate, mark_seen
 from assistant.handoff.models import CALLBACK, CLOSED, LIVE, WAITING, AdvisorRow, TicketRow
 from assistant.handoff.tickets import (
@@ -37,6 +43,7 @@ from assistant.web.rasa_client import RasaClient, RasaUnavailable
 logger = logging.getLogger(__name__)
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+WEB_ASSETS = PROJECT_ROOT / "web"
 VIEWS = {"waiting": "En attente", "mine": "Mes demandes", "closed": "Clôturées"}
 STATUS_LABELS = {WAITING: "en attente", LIVE: "en direct", CALLBACK: "rappel", CLOSED: "clôturée"}
 MAX_TEXT = 4000
@@ -51,8 +58,18 @@ RESUMED_TEXT = ("Le conseiller a clôturé l'échange. Je reste à votre disposi
                 "votre question.")
 
 
-def create_app(sessions: sessionmaker, rasa: RasaClient, *, session_secret: str,
-               secure_cookies: bool = False) -> FastAPI:
+class RatingIn(BaseModel):
+    """A user's opinion of one answer, sent by the widget."""
+
+    sender: constr(strip_whitespace=True, min_length=1, max_length=255)
+    topic: constr(max_length=60) | None = None
+    kind: constr(regex=r"^(procedures|structures)$")
+    useful: bool
+    reason: constr(strip_whitespace=True, max_length=500) | None = None
+
+
+def create_app(sessions: sessionmaker, rasa: RasaClient, *, session_secret: str, secure_cookies: bool = False,
+               cors_origins: tuple[str, ...] = ()) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
@@ -61,6 +78,15 @@ def create_app(sessions: sessionmaker, rasa: RasaClient, *, session_secret: str,
     app = FastAPI(title="guichet — console des conseillers et API de mise en relation", lifespan=lifespan)
     app.add_middleware(SessionMiddleware, secret_key=session_secret, session_cookie="guichet_session",
                        same_site="lax", https_only=secure_cookies, max_age=8 * 3600)
+    if cors_origins:  # sites embedding the widget on another origin than this app
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type", "X-Handoff-Secret"])
+    app.mount("/widget", StaticFiles(directory=WEB_ASSETS / "widget"), name="widget")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        fields = ", ".join(".".join(str(part) for part in item["loc"][1:]) or "corps" for item in error.errors())
+        return JSONResponse(status_code=422, content={"detail": f"Requête invalide : vérifiez {fields}."})
 
     def database():
         with sessions() as session:
@@ -88,6 +114,22 @@ def create_app(sessions: sessionmaker, rasa: RasaClient, *, session_secret: str,
     @app.get("/health", include_in_schema=False)
     def health() -> dict:
         return {"status": "ok"}
+
+    @app.get("/", include_in_schema=False)
+    def demo() -> FileResponse:
+        """A demonstration page embedding the widget, as a mairie's site would."""
+        return FileResponse(WEB_ASSETS / "demo" / "index.html")
+
+    @app.post("/api/ratings", status_code=201, summary="Enregistre l'avis d'un usager sur une réponse")
+    def rate(rating: RatingIn, session: Session = Depends(database)) -> dict:
+        row = record_rating(session=session, sender_id=rating.sender, topic=rating.topic, kind=rating.kind,
+                            useful=rating.useful, reason=rating.reason or None)
+        return {"id": row.id}
+
+    @app.get("/conseiller/statistiques", response_class=HTMLResponse, include_in_schema=False)
+    def statistics(request: Request, me: AdvisorRow = Depends(advisor),
+                   session: Session = Depends(database)) -> HTMLResponse:
+        return render(request, "statistics.html", me=me, rows=topic_report(session=session))
 
     @app.get("/conseiller/connexion", response_class=HTMLResponse, include_in_schema=False)
     def login_page(request: Request) -> HTMLResponse:
@@ -223,4 +265,5 @@ def app_from_environment() -> FastAPI:
     engine = create_database_engine(config.database_url())
     create_schema(engine)
     return create_app(create_session_factory(engine), RasaClient(config.rasa_url(), config.rasa_token()),
-                      session_secret=secret, secure_cookies=config.secure_cookies())
+                      session_secret=secret, secure_cookies=config.secure_cookies(),
+                      cors_origins=config.cors_origins())

@@ -3,9 +3,15 @@ from __future__ import annotations
 import pytest
 from rasa_sdk import Tracker
 
-from actions import callback, handoff
+from actions import callback, database, handoff
 from actions import structures as structure_actions
 from assistant.structures.nearest import StructureIndex
+
+
+@pytest.fixture(autouse=True)
+def own_database(monkeypatch, session_factory):
+    """Conversation events go to the test's database, never to the developer's."""
+    monkeypatch.setattr(database, "shared_sessions", lambda: session_factory)
 
 
 @pytest.fixture

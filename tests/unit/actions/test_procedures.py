@@ -5,7 +5,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.messages import HUMAN_BUTTON, procedure_button, topic_button
 from actions.procedures import ActionAnswerFollowUp, ActionAnswerTopic
+from actions.topics import ActionHandleFallback
 from assistant.answers import checklist_text, procedure_card, procedures_payload
+from assistant.feedback.report import topic_report
 from tests.unit.actions.conftest import make_tracker, message, partner_entity
 
 MOVING_CHECKLIST = [
@@ -165,3 +167,13 @@ async def test_a_procedure_that_often_needs_a_person_offers_an_advisor(knowledge
     assert knowledge_base.procedure("justice-divorce").needs_advisor
     assert dispatcher.messages[0]["buttons"] == [HUMAN_BUTTON]
     assert "un conseiller France Services peut vous accompagner" in dispatcher.messages[0]["text"]
+
+
+async def test_answers_and_misunderstandings_are_counted_for_the_report(knowledge_base, session_factory):
+    await ActionAnswerTopic(knowledge_base).run(CollectingDispatcher(), make_tracker("je déménage",
+                                                                                    "topic_demenagement"), {})
+    await ActionHandleFallback(knowledge_base).run(CollectingDispatcher(), make_tracker("zzz", "nlu_fallback"), {})
+
+    with session_factory() as session:
+        [row] = topic_report(session=session)
+    assert (row.topic, row.conversations, row.fallback_rate, row.handoff_rate) == ("demenagement", 1, 1.0, 0.0)

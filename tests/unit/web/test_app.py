@@ -7,6 +7,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.feedback.models import RatingRow
+from assistant.feedback.report import record_event
 from assistant.handoff.advisors import add_advisor
 from assistant.handoff.models import CLOSED, LIVE
 from assistant.handoff.tickets import TicketRequest, create_ticket
@@ -171,3 +173,36 @@ def test_a_restarted_web_app_keeps_tickets_and_sessions(make_app, ticket, rasa):
 
     answer = restarted.get(f"/api/handoff/{ticket_id}", headers={"X-Handoff-Secret": secret}).json()
     assert [m["text"] for m in answer["messages"]] == ["Premier message", "Après le redémarrage"]
+
+
+def test_the_demo_page_and_the_widget_are_served(make_app):
+    client = TestClient(make_app())
+
+    page = client.get("/")
+    assert page.status_code == 200 and "<guichet-assistant></guichet-assistant>" in page.text
+    script = client.get("/widget/guichet-widget.js")
+    assert script.status_code == 200 and "customElements.define" in script.text
+
+
+def test_ratings_are_validated_stored_and_reported(make_app, ticket, session_factory):
+    client = TestClient(make_app())
+
+    stored = client.post("/api/ratings", json={"sender": "marie", "topic": "demenagement", "kind": "procedures",
+                                                "useful": False, "reason": " trop long "})
+    refused = client.post("/api/ratings", json={"sender": "marie", "kind": "<script>", "useful": "peut-être"})
+
+    assert stored.status_code == 201
+    assert refused.status_code == 422 and refused.json()["detail"].startswith("Requête invalide : vérifiez")
+    with session_factory() as session:
+        assert session.get(RatingRow, stored.json()["id"]).reason == "trop long"
+
+
+def test_the_statistics_page_shows_each_topic(make_app, ticket, session_factory):
+    with session_factory() as session:
+        record_event(session=session, sender_id="marie", topic="demenagement", kind="answer")
+    anne = logged_in(make_app())
+
+    page = anne.get("/conseiller/statistiques").text
+
+    assert "<td>demenagement</td><td>1</td><td>0 %</td>" in page
+    assert "<td>100 %</td>" in page  # marie's conversation was handed off
