@@ -33,6 +33,11 @@ PYTHON := $(shell \
     [ -n "$$v" ] && PYENV_VERSION=$$v pyenv which python 2>/dev/null; \
   fi)
 
+# Browser tests: Debian's Chromium (Playwright's own browser download is not used) and axe-core from npm.
+CHROMIUM := /usr/bin/chromium
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
 .PHONY: help run test setup kb lint train bench clean
@@ -82,10 +87,21 @@ run: kb $(MODEL)
 	  $(BIN)/guichet web --port $(WEB_PORT) & \
 	  wait
 
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "Les tests dans un navigateur demandent Chromium ($(CHROMIUM)) :" \
+	  "installez le paquet Debian « chromium »." >&2; exit 1; }
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
+	  || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	       apt-get install -y -qq --no-install-recommends chromium; }
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 lint: setup
 	$(BIN)/ruff check assistant actions tests bench
 
-test: kb $(MODEL)
+test: kb $(MODEL) $(CHROMIUM) $(AXE)
 	$(BIN)/ruff check assistant actions tests bench
 	$(BIN)/rasa data validate --fail-on-warnings --quiet
 	$(BIN)/python -m pytest -q
@@ -95,4 +111,4 @@ bench: kb
 	$(BIN)/python bench/nlu.py
 
 clean:
-	rm -rf $(VENV) models var .rasa results
+	rm -rf $(VENV) models var .rasa results tests/browser/node_modules test-output

@@ -62,3 +62,8 @@ def live_hours():
 def cors_origins() -> tuple[str, ...]:
     """Origins of the sites embedding the widget (`GUICHET_CORS_ORIGINS`, comma-separated); none by default."""
     return tuple(origin.strip() for origin in os.environ.get("GUICHET_CORS_ORIGINS", "").split(",") if origin.strip())
+
+
+def public_rasa_url() -> str:
+    """The REST channel as browsers reach it (`GUICHET_PUBLIC_RASA_URL`), for the demo page's widget."""
+    return (os.environ.get("GUICHET_PUBLIC_RASA_URL") or "http://localhost:5005").rstrip("/")

@@ -16,7 +16,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Form, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, constr
@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 WEB_ASSETS = PROJECT_ROOT / "web"
+DEMO = Jinja2Templates(directory=str(WEB_ASSETS / "demo"))
 VIEWS = {"waiting": "En attente", "mine": "Mes demandes", "closed": "Clôturées"}
 STATUS_LABELS = {WAITING: "en attente", LIVE: "en direct", CALLBACK: "rappel", CLOSED: "clôturée"}
 MAX_TEXT = 4000
@@ -69,7 +70,7 @@ class RatingIn(BaseModel):
 
 
 def create_app(sessions: sessionmaker, rasa: RasaClient, *, session_secret: str, secure_cookies: bool = False,
-               cors_origins: tuple[str, ...] = ()) -> FastAPI:
+               cors_origins: tuple[str, ...] = (), public_rasa_url: str = "http://localhost:5005") -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
@@ -115,10 +116,10 @@ def create_app(sessions: sessionmaker, rasa: RasaClient, *, session_secret: str,
     def health() -> dict:
         return {"status": "ok"}
 
-    @app.get("/", include_in_schema=False)
-    def demo() -> FileResponse:
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def demo(request: Request) -> HTMLResponse:
         """A demonstration page embedding the widget, as a mairie's site would."""
-        return FileResponse(WEB_ASSETS / "demo" / "index.html")
+        return DEMO.TemplateResponse(request, "index.html", {"rasa_url": public_rasa_url})
 
     @app.post("/api/ratings", status_code=201, summary="Enregistre l'avis d'un usager sur une réponse")
     def rate(rating: RatingIn, session: Session = Depends(database)) -> dict:
@@ -266,4 +267,4 @@ def app_from_environment() -> FastAPI:
     create_schema(engine)
     return create_app(create_session_factory(engine), RasaClient(config.rasa_url(), config.rasa_token()),
                       session_secret=secret, secure_cookies=config.secure_cookies(),
-                      cors_origins=config.cors_origins())
+                      cors_origins=config.cors_origins(), public_rasa_url=config.public_rasa_url())

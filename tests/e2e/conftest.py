@@ -111,7 +111,8 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
     environment = {**os.environ, "GUICHET_DATABASE_URL": f"sqlite:///{workdir / 'guichet.db'}",
                    "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
                    "GUICHET_RASA_URL": f"http://127.0.0.1:{rasa_port}", "GUICHET_RASA_TOKEN": uuid.uuid4().hex,
-                   "GUICHET_SESSION_SECRET": uuid.uuid4().hex * 2, "GUICHET_LIVE_HOURS": "1-7 00:00-24:00"}
+                   "GUICHET_SESSION_SECRET": uuid.uuid4().hex * 2, "GUICHET_LIVE_HOURS": "1-7 00:00-24:00",
+                   "GUICHET_PUBLIC_RASA_URL": f"http://127.0.0.1:{rasa_port}"}
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
                          f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n')
@@ -120,7 +121,7 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
                     [str(RASA), "run", "actions", "--actions", "actions", "--port", str(actions_port)]),
         "rasa": (f"http://127.0.0.1:{rasa_port}/",
                  [str(RASA), "run", "--model", str(MODEL), "--port", str(rasa_port), "--endpoints", str(endpoints),
-                  "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--enable-api",
+                  "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--cors", "*", "--enable-api",
                   "--auth-token", environment["GUICHET_RASA_TOKEN"]]),
         "web": (f"http://127.0.0.1:{web_port}/health", [str(GUICHET), "web", "--port", str(web_port)]),
     }

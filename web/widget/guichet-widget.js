@@ -38,6 +38,7 @@
       outline: 3px solid #0a76f6; outline-offset: 2px; }
     .card { background: #fff; border-left: 4px solid #000091; margin: .5rem 0; padding: .5rem .75rem; }
     .card h3 { margin: 0 0 .25rem; font-size: 1rem; }
+    summary { cursor: pointer; color: #000091; }
     .card ol, .card ul { margin: .25rem 0; padding-left: 1.25rem; }
     .label { display: inline-block; background: #fee7fc; color: #6e445a; font-size: .75rem; padding: 0 .4rem; }
     .open { color: #18753c; font-weight: bold; } .closed { color: #ce0500; font-weight: bold; }
@@ -198,6 +199,7 @@
           this.save();
           this.log.lastElementChild.append(this.customView(message.custom));
           this.rating(message.custom);
+          this.scroll();
           return;
         }
       }
@@ -233,13 +235,9 @@
 
     customView(custom) {
       const view = element("div", {});
-      if (custom.type === "procedures" && custom.procedures && custom.procedures.length === 1) {
-        view.append(this.procedureCard(custom.procedures[0]));
-      } else if (custom.type === "procedures") {
-        for (const procedure of custom.procedures || []) {
-          view.append(element("div", { class: "card" }, element("h3", { text: procedure.title }),
-            element("p", {}, link(procedure.url, "Service en ligne officiel"))));
-        }
+      if (custom.type === "procedures") {
+        const procedures = custom.procedures || [];
+        for (const procedure of procedures) view.append(this.procedureCard(procedure, procedures.length === 1));
       } else if (custom.type === "structures") {
         for (const structure of custom.structures || []) view.append(this.structureCard(structure));
       } else if (custom.type === "handoff" && custom.ticket) {
@@ -251,20 +249,23 @@
       return view;
     }
 
-    procedureCard(procedure) {
+    /** A procedure: title, partner, and its steps and documents (folded when several are listed). */
+    procedureCard(procedure, expanded) {
       const card = element("article", { class: "card" }, element("h3", { text: procedure.title }));
       if (procedure.partner_name || procedure.partner) {
         card.append(element("p", { class: "label", text: procedure.partner_name || procedure.partner }));
       }
+      const details = element("details", expanded ? { open: "" } : {},
+        element("summary", { text: "Étapes et documents" }));
       if (procedure.steps && procedure.steps.length) {
-        card.append(element("p", { text: "Étapes :" }),
+        details.append(element("p", { text: "Étapes :" }),
           element("ol", {}, ...procedure.steps.map((step) => element("li", { text: step }))));
       }
       if (procedure.documents && procedure.documents.length) {
-        card.append(element("p", { text: "Documents à avoir sous la main :" }),
+        details.append(element("p", { text: "Documents à avoir sous la main :" }),
           element("ul", {}, ...procedure.documents.map((doc) => element("li", { text: doc }))));
       }
-      card.append(element("p", {}, link(procedure.url, "Faire la démarche en ligne (site officiel)")));
+      card.append(details, element("p", {}, link(procedure.url, "Faire la démarche en ligne (site officiel)")));
       return card;
     }
 

@@ -179,7 +179,8 @@ def test_the_demo_page_and_the_widget_are_served(make_app):
     client = TestClient(make_app())
 
     page = client.get("/")
-    assert page.status_code == 200 and "<guichet-assistant></guichet-assistant>" in page.text
+    assert page.status_code == 200
+    assert '<guichet-assistant rasa-url="http://localhost:5005"></guichet-assistant>' in page.text
     script = client.get("/widget/guichet-widget.js")
     assert script.status_code == 200 and "customElements.define" in script.text
 
