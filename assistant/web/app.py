@@ -39,6 +39,7 @@ from assistant.handoff.tickets import (
     ticket_for_client,
 )
 from assistant.web.rasa_client import RasaClient, RasaUnavailable
+from assistant.web.reference import QuickReference
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,12 @@ def create_app(sessions: sessionmaker, rasa: RasaClient, *, session_secret: str,
         mark_seen(session=session, advisor_id=found.id)
         return found
 
+    def api_advisor(request: Request, session: Session = Depends(database)) -> AdvisorRow:
+        found = session.get(AdvisorRow, request.session.get("advisor_id") or 0)
+        if found is None:
+            raise HTTPException(status_code=401, detail="Connectez-vous à la console des conseillers.")
+        return found
+
     def checked_form(request: Request, csrf_token: str = Form("")) -> None:
         expected = request.session.get("csrf")
         if not expected or not secrets.compare_digest(expected, csrf_token):
@@ -126,6 +133,34 @@ def create_app(sessions: sessionmaker, rasa: RasaClient, *, session_secret: str,
         row = record_rating(session=session, sender_id=rating.sender, topic=rating.topic, kind=rating.kind,
                             useful=rating.useful, reason=rating.reason or None)
         return {"id": row.id}
+
+    reference = QuickReference(sessions)
+
+    @app.get("/conseiller/reference", response_class=HTMLResponse, include_in_schema=False)
+    def reference_page(request: Request, q: str = "", partenaire: str = "", theme: str = "",
+                       me: AdvisorRow = Depends(advisor)) -> HTMLResponse:
+        """Results as one types (script), and without a script the same search as a plain form."""
+        return render(request, "reference.html", me=me, q=q, partner=partenaire, topic=theme,
+                      knowledge=reference.knowledge, results=reference.search(q, partner=partenaire, topic=theme))
+
+    @app.get("/api/reference/procedures", summary="Recherche de démarches pour les conseillers")
+    def reference_search(q: str = "", partenaire: str = "", theme: str = "",
+                         _me: AdvisorRow = Depends(api_advisor)) -> dict:
+        return {"results": reference.search(q[:200], partner=partenaire, topic=theme)}
+
+    @app.get("/conseiller/reference/fiches/{procedure_id}", response_class=HTMLResponse, include_in_schema=False)
+    def reference_sheet(request: Request, procedure_id: str, me: AdvisorRow = Depends(advisor)) -> HTMLResponse:
+        found = reference.sheet(procedure_id)
+        if found is None:
+            raise HTTPException(status_code=404, detail="Fiche introuvable.")
+        procedure, text, mailto = found
+        return render(request, "sheet.html", me=me, procedure=procedure, text=text, mailto=mailto,
+                      partner=reference.knowledge.partner(procedure.partner))
+
+    @app.get("/conseiller/annuaire", response_class=HTMLResponse, include_in_schema=False)
+    def directory(request: Request, q: str = "", me: AdvisorRow = Depends(advisor)) -> HTMLResponse:
+        reply = reference.structures(q[:200]) if q.strip() else None
+        return render(request, "directory.html", me=me, q=q, reply=reply)
 
     @app.get("/conseiller/statistiques", response_class=HTMLResponse, include_in_schema=False)
     def statistics(request: Request, me: AdvisorRow = Depends(advisor),
