@@ -89,17 +89,25 @@ def test_a_shared_position_shows_structure_cards(page: Page):
     expect(cards.first.locator('a[href^="tel:"]')).to_have_count(1)
 
 
-def test_the_keyboard_alone_reaches_every_control(page: Page):
+FOCUSED = "document.activeElement.shadowRoot.activeElement"
+
+
+def test_the_keyboard_alone_asks_and_shares_a_position_with_a_visible_focus(page: Page):
     open_widget(page)
 
-    page.keyboard.press("Tab")  # the conversation log, focusable for reading
+    page.keyboard.press("Tab")  # the conversation log, focusable to scroll it
     page.keyboard.press("Tab")
+    assert page.evaluate(f"{FOCUSED}.getAttribute('aria-label')") == "Votre message"
     page.keyboard.type("je déménage")
     page.keyboard.press("Enter")
-    expect(widget(page).locator("article.card, .card").first).to_be_visible(timeout=30_000)
+    expect(widget(page).locator(".card").first).to_be_visible(timeout=30_000)
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.shadowRoot.activeElement.textContent")
-    assert focused == "Envoyer"
+    page.keyboard.press("Tab")
+    assert page.evaluate(f"{FOCUSED}.textContent") == "Partager ma position"
+    assert page.evaluate(f"getComputedStyle({FOCUSED}).outlineStyle") == "solid"
+    page.keyboard.press("Enter")
+
+    expect(widget(page).locator("article.card").filter(has_text="Coulommiers").first).to_be_visible(timeout=30_000)
 
 
 def test_hostile_text_from_the_user_or_the_knowledge_stays_inert(page: Page):
