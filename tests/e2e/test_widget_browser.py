@@ -162,7 +162,9 @@ def test_a_person_replies_in_the_widget(page: Page, browser: Browser, assistant:
     console.context.close()
 
 
-@pytest.mark.parametrize(("name", "size"), [("bureau", (1280, 900)), ("mobile-360", (360, 740))])
+# 200 % zoom on a 1280 × 900 screen leaves 640 × 450 CSS pixels.
+@pytest.mark.parametrize(("name", "size"), [("bureau", (1280, 900)), ("mobile-360", (360, 740)),
+                                            ("zoom-200", (640, 450))])
 def test_no_serious_accessibility_violation_and_screenshots(page: Page, name, size):
     page.set_viewport_size({"width": size[0], "height": size[1]})
     open_widget(page)
@@ -176,6 +178,9 @@ def test_no_serious_accessibility_violation_and_screenshots(page: Page, name, si
     assert serious == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"widget-{name}.png"), full_page=True)
+    send = widget(page).get_by_role("button", name="Envoyer", exact=True)
+    box = send.bounding_box()
+    assert box["x"] + box["width"] <= size[0]  # nothing needed falls off the screen
 
 
 def test_the_advisor_console_has_no_serious_accessibility_violation(browser: Browser, assistant: Assistant):
