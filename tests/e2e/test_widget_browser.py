@@ -171,11 +171,7 @@ def test_no_serious_accessibility_violation_and_screenshots(page: Page, name, si
     ask(page, "je déménage")
     expect(widget(page).locator(".card").first).to_be_visible(timeout=30_000)
 
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], v["help"]) for v in results["violations"]
-               if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert serious_violations(page) == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"widget-{name}.png"), full_page=True)
     send = widget(page).get_by_role("button", name="Envoyer", exact=True)
@@ -183,10 +179,22 @@ def test_no_serious_accessibility_violation_and_screenshots(page: Page, name, si
     assert box["x"] + box["width"] <= size[0]  # nothing needed falls off the screen
 
 
+def serious_violations(page: Page) -> list[tuple[str, str]]:
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], v["help"]) for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
 def test_the_advisor_console_has_no_serious_accessibility_violation(browser: Browser, assistant: Assistant):
     page = browser.new_context(base_url=assistant.web_url).new_page()
     page.goto("/conseiller/connexion")
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    assert [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")] == []
+    assert serious_violations(page) == []
+    page.get_by_label("Identifiant").fill(add_advisor(assistant, []))
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+    for path in ("/conseiller", "/conseiller/reference?q=carte+grise", "/conseiller/annuaire?q=77120",
+                 "/conseiller/statistiques", "/conseiller/reference/fiches/ants-passeport"):
+        page.goto(path)
+        assert serious_violations(page) == [], path
     page.context.close()
