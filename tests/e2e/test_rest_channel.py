@@ -5,7 +5,9 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+import requests
 
+from assistant.answers import procedures_payload
 from assistant.config import PROJECT_ROOT
 from tests.e2e.conftest import MODEL, RASA, Assistant
 
@@ -39,12 +41,7 @@ def test_moving_house_gives_the_checklist_across_partners_then_follow_ups(assist
 
     payload = the_payload(assistant.send(sender, "je déménage le mois prochain, qui dois-je prévenir ?"))
 
-    assert payload == {
-        "type": "procedures",
-        "topic": "demenagement",
-        "procedures": [{"id": p.id, "title": p.title, "partner": p.partner, "url": p.online_service}
-                       for p in checklist],
-    }
+    assert payload == procedures_payload(knowledge_base, "demenagement", checklist)
     caf = the_payload(assistant.send(sender, "et pour la CAF ?"))
     assert caf["topic"] == "demenagement"
     assert {p["partner"] for p in caf["procedures"]} == {"caf"}
@@ -148,3 +145,21 @@ def test_another_question_while_asked_for_a_place(assistant: Assistant, sender):
     payload = the_payload(assistant.send(sender, "j'ai perdu ma carte vitale"))
     assert payload["type"] == "procedures" and payload["topic"] == "sante"
     assert the_payload(assistant.send(sender, "bonjour"))["type"] == "greet"
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [(b"{not json", 400), (b'{"sender": "x", "message": "   "}', 400), (b'{"sender": "x", "message": 42}', 400),
+     (('{"sender": "x", "message": "' + "a" * 10_001 + '"}').encode(), 413), (b"\xff\xfe", 400)],
+)
+def test_bad_requests_get_a_french_error_never_a_500(assistant: Assistant, raw, status):
+    response = requests.post(f"{assistant.url}/webhooks/rest/webhook", data=raw, timeout=30,
+                             headers={"Content-Type": "application/json"})
+
+    assert response.status_code == status
+    assert response.json()["error"]
+
+
+def test_emoji_html_and_sql_looking_text_are_answered(assistant: Assistant, sender):
+    for message in ("🙂🙂🙂", "<img src=x onerror=alert(1)>", "'; DROP TABLE events; --"):
+        assert isinstance(assistant.send(sender, message), list)

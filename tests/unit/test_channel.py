@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.channel import request_problem
+
+LIMIT = 2000
+
+
+def body(**fields) -> bytes:
+    return json.dumps(fields).encode()
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "start"),
+    [
+        (b"", 400, "Requête illisible"),
+        (b"{not json", 400, "Requête illisible"),
+        (b"\xff\xfe\x00", 400, "Requête illisible : le corps doit être du JSON encodé en UTF-8."),
+        (b"[1, 2]", 400, "Requête invalide : le corps doit être un objet JSON"),
+        (body(message="bonjour"), 400, "Requête invalide : « sender »"),
+        (body(sender=12, message="bonjour"), 400, "Requête invalide : « sender »"),
+        (body(sender="marie", message=["bonjour"]), 400, "Requête invalide : « message » doit être un texte."),
+        (body(sender="marie", message="   \n\t"), 400, "Message vide"),
+        (body(sender="marie", message="x" * (LIMIT + 1)), 413, "Message trop long : 2000 caractères au plus."),
+        (body(sender="marie", message="bonjour", metadata="48.8,2.3"), 400, "Requête invalide : « metadata »"),
+    ],
+)
+def test_bad_requests_are_refused_in_french(raw, status, start):
+    problem = request_problem(raw, LIMIT)
+
+    assert problem is not None and problem[0] == status and problem[1].startswith(start)
+
+
+@pytest.mark.parametrize("message", ["bonjour", "x" * LIMIT, "🙂 j'ai perdu ma carte vitale", "' OR 1=1 --",
+                                     "<script>alert(1)</script>"])
+def test_good_requests_pass(message):
+    assert request_problem(body(sender="marie", message=message, metadata={"position": {"lat": 1}}), LIMIT) is None
