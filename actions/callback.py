@@ -52,7 +52,7 @@ def callback_place_query(tracker: Tracker) -> str | None:
 
 
 def a_commune(query: str | None) -> bool:
-    return bool(query) and shared_resolver().resolve(query).status in ("found", "coordinates")
+    return bool(query) and shared_resolver().resolve(query).is_place
 
 
 class ValidateCallbackForm(FormValidationAction):

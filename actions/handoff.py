@@ -75,7 +75,7 @@ def place_commune(tracker: Tracker) -> Commune | None:
     if not place:
         return None
     location = shared_resolver().resolve(place)
-    return location.communes[0] if location.status in ("found", "coordinates") and location.communes else None
+    return location.communes[0] if location.is_place and location.communes else None
 
 
 def conversation_context(tracker: Tracker, knowledge: KnowledgeBase) -> HandoffContext:

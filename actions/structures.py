@@ -150,7 +150,7 @@ class ActionFindStructures(Action):
         else:
             location: Location = shared_resolver().resolve(query or "")
             send_structures_reply(dispatcher, answer_location(location, index, _now()))
-            if location.status in ("found", "coordinates"):
+            if location.is_place:
                 return [SlotSet(LOCATION_SLOT, None), SlotSet(PLACE_SLOT, query)]
         return [SlotSet(LOCATION_SLOT, None)]
 

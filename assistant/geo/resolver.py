@@ -70,6 +70,11 @@ class Location:
     query: str = ""
 
     @property
+    def is_place(self) -> bool:
+        """A commune (or a shared position) to search around, rather than a département or a question."""
+        return self.status in ("found", "coordinates")
+
+    @property
     def points(self) -> list[tuple[float, float]]:
         if self.latitude is not None and self.longitude is not None:
             return [(self.latitude, self.longitude)]

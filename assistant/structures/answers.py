@@ -43,7 +43,7 @@ def answer_location(location: Location, index: StructureIndex, now: datetime) ->
     """The nearest structures to a resolved place, a département's list, or what to ask next."""
     if location.status == "department":
         return _department_list(location, index, now)
-    if location.status in ("found", "coordinates"):
+    if location.is_place:
         return _nearest(location, index, now)
     return ask_location(location)
 
