@@ -60,8 +60,8 @@ class StructureRecord(BaseModel):
     telephone: OptionalText = ""
     prise_rdv: OptionalText = ""
     commentaire: OptionalText = ""
-    type_fs: Text
-    format_fs: Text
+    type_fs: constr(strip_whitespace=True, min_length=1, max_length=40)
+    format_fs: constr(strip_whitespace=True, min_length=1, max_length=40)
     groupe_fs: OptionalText = ""
     labellisation_fs: OptionalText = ""
     hours: dict[str, list[tuple[str, str]]]
@@ -127,12 +127,12 @@ def read_source(source: str | Path) -> str:
 
 def parse_structures(text: str) -> tuple[list[StructureRecord], list[RejectedRow]]:
     """Validate every row; the line numbers are the file's (a header on line 1, multi-line comments counted)."""
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;")
-    except csv.Error as error:
-        raise StructureImportError("séparateur introuvable : attendu une virgule ou un point-virgule") from error
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    # The separator is the header's: sniffing rows would trip on a row with too many fields.
+    header = text.split("\n", 1)[0]
+    if not {",", ";"} & set(header):
+        raise StructureImportError("séparateur introuvable : attendu une virgule ou un point-virgule")
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     missing = [column for column in REQUIRED_COLUMNS if column not in (reader.fieldnames or [])]
     if missing:
         raise StructureImportError("colonnes manquantes dans la liste : " + ", ".join(missing))
@@ -143,7 +143,7 @@ def parse_structures(text: str) -> tuple[list[StructureRecord], list[RejectedRow
     for row in reader:
         first_line, line = line + 1, reader.line_num
         try:
-            record = _validate(row)
+            record = _validate(_realigned(row, reader.fieldnames, delimiter))
         except (ValidationError, ValueError) as error:
             rejected.append(RejectedRow(first_line, _reason(error), _readable_id(row.get("id_fs"))))
             continue
@@ -154,6 +154,19 @@ def parse_structures(text: str) -> tuple[list[StructureRecord], list[RejectedRow
         seen[record.id_fs] = first_line
         records.append(record)
     return records, rejected
+
+
+def _realigned(row: dict, header: list[str], delimiter: str) -> dict:
+    """A row whose free-text comment holds the separator unquoted (id 284 of the August 2024 list) has too
+    many fields: the comment gets them back, and the columns after it their own values."""
+    extra = row.get(None)
+    if not extra or "commentaire" not in header:
+        return row
+    values = [row[name] for name in header] + list(extra)
+    position = header.index("commentaire")
+    comment = delimiter.join(values[position:position + 1 + len(extra)])
+    return {**dict(zip(header[:position], values[:position], strict=True)), "commentaire": comment,
+            **dict(zip(header[position + 1:], values[position + 1 + len(extra):], strict=True))}
 
 
 def _validate(row: dict[str, str | None]) -> StructureRecord:

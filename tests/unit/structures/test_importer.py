@@ -119,3 +119,20 @@ def test_the_list_can_be_downloaded_from_a_url(session_factory, tmp_path):
         server.shutdown()
 
     assert report.added == 2
+
+
+def test_a_comment_holding_the_separator_unquoted_keeps_every_column_in_place(tmp_path, session_factory):
+    """Structure 284 of the August 2024 list: its comment's comma is not quoted, so the row has one field too
+    many; read naively, a sentence of the comment would become the structure's type."""
+    shifted = ",".join(row("284", comment="")[:19]) + (
+        ",A l'occasion des 30 ans, venez nous voir,Principal,Multisites,Volvestre,Espace labellisé 01/01/2020\n")
+    source = write_list(tmp_path / "liste.csv", [row("1"), row("2")])
+    source.write_text(source.read_text() + shifted)
+
+    report = import_structures(session_factory, source)
+
+    structure = stored(session_factory, 284)
+    assert (report.added, report.rejected) == (3, [])
+    assert (structure.kind, structure.format, structure.group) == ("Principal", "Multisites", "Volvestre")
+    assert structure.comment == "A l'occasion des 30 ans, venez nous voir"
+    assert structure.labelled_on == date(2020, 1, 1)
