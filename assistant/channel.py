@@ -3,7 +3,12 @@
 Same address and contract as Rasa's `rest` channel (`POST /webhooks/rest/webhook`), but a request is
 checked before it reaches the assistant: a JSON object, a `sender` and a non-empty `message` that are
 strings, a message no longer than `GUICHET_MAX_MESSAGE_LENGTH` characters (2,000 by default), an object
-as `metadata`. Anything else gets a 400 (413 for a long message) with a French explanation.
+as `metadata`, text that can be stored (no NUL character, no lone surrogate). Anything else gets a 400
+(413 for a long message or body) with a French explanation. Before that, each client (see
+`assistant.ratelimit`) has a budget of messages (`GUICHET_RATE_LIMIT`, 30 a minute by default): past it, a 429
+with `Retry-After` and a French message.
+A turn that fails inside Rasa (action server down, lock store or tracker store unreachable) would end
+in silence: the user gets a French apology instead, unless an advisor has the conversation (paused).
 Registered in credentials.yml as `assistant.channel.GuardedRestInput`.
 """
 
@@ -18,20 +23,54 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant import config
+from assistant.ratelimit import PUBLIC, RateLimiter, too_many_messages
+
 DEFAULT_MAX_MESSAGE_LENGTH = 2000
+APOLOGY = ("Désolé, un problème technique m'empêche de vous répondre pour le moment. Renvoyez votre message "
+           "dans quelques instants ; si le problème persiste, une France Services peut vous aider.")
 
 
 def max_message_length() -> int:
     return int(os.environ.get("GUICHET_MAX_MESSAGE_LENGTH") or DEFAULT_MAX_MESSAGE_LENGTH)
 
 
+def max_body_size(limit: int) -> int:
+    """The largest body worth parsing: a message of `limit` characters, each escaped as a surrogate pair
+    (12 bytes), plus room for the sender and metadata."""
+    return 12 * limit + 65536
+
+
+def unstorable_text(data: Any) -> bool:
+    """Whether a JSON value holds a string no database takes: NUL (PostgreSQL) or a lone surrogate (any
+    UTF-8 encoder), both of which JSON's \\u escapes can carry. Walked without recursion."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                return True
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
+
+
 def request_problem(body: bytes, limit: int) -> tuple[int, str] | None:
     """What is wrong with a request body, as (HTTP status, French message); None when it is acceptable."""
+    if len(body) > max_body_size(limit):
+        return 413, "Requête trop volumineuse : envoyez un message plus court."
     try:
         data = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         return 400, "Requête illisible : le corps doit être du JSON encodé en UTF-8."
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # RecursionError: thousands of nested brackets
         return 400, "Requête illisible : le corps doit être un objet JSON."
     if not isinstance(data, dict):
         return 400, "Requête invalide : le corps doit être un objet JSON avec « sender » et « message »."
@@ -46,10 +85,17 @@ def request_problem(body: bytes, limit: int) -> tuple[int, str] | None:
         return 413, f"Message trop long : {limit} caractères au plus. Résumez votre question."
     if metadata is not None and not isinstance(metadata, dict):
         return 400, "Requête invalide : « metadata » doit être un objet JSON."
+    if unstorable_text(data):
+        return 400, "Requête invalide : le texte contient des caractères non autorisés."
     return None
 
 
 class GuardedRestInput(RestInput):
+    def __init__(self, limiter: RateLimiter | None = None) -> None:
+        """`limiter` for tests; Rasa builds the channel without arguments, from the environment's settings."""
+        super().__init__()
+        self.limiter = limiter
+
     @classmethod
     def name(cls) -> str:
         return "rest"
@@ -57,15 +103,45 @@ class GuardedRestInput(RestInput):
     def blueprint(self, on_new_message: Any) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
         limit = max_message_length()
+        limiter = self.limiter or RateLimiter(config.rate_limits())
 
         @blueprint.middleware("request")
         async def refuse_bad_requests(request: Request) -> HTTPResponse | None:
             if request.method != "POST" or not request.path.endswith("/webhook"):
                 return None
+            client = limiter.client(request.ip, request.headers.getall("x-forwarded-for", []))
+            wait = limiter.hit(PUBLIC, "rest", client)
+            if wait is not None:
+                return response.json({"error": too_many_messages(wait)}, status=429, headers={"Retry-After": str(wait)})
             problem = request_problem(request.body or b"", limit)
             if problem is None:
                 return None
             status, message = problem
             return response.json({"error": message}, status=status)
 
+        @blueprint.middleware("response")
+        async def apologise_for_silence(request: Request, answer: HTTPResponse) -> HTTPResponse | None:
+            if request.method != "POST" or not request.path.endswith("/webhook") or answer.status != 200:
+                return None
+            apology = await apology_for_silence(answer.body or b"", request.json["sender"], request.app.ctx.agent)
+            return None if apology is None else response.json(apology)
+
         return blueprint
+
+
+async def apology_for_silence(answer: bytes, sender: str, agent: Any) -> list[dict] | None:
+    """The messages to send instead of Rasa's answer, or None to keep it.
+
+    Only an empty answer to a conversation that is not paused is replaced: when an advisor holds the
+    conversation, Rasa rightly says nothing. A tracker store that cannot be read counts as not paused: the
+    user is better told that something failed.
+    """
+    if answer.strip() != b"[]":
+        return None
+    try:
+        tracker = await agent.tracker_store.retrieve(sender)
+    except Exception:  # noqa: BLE001 - whatever made the store fail made the turn fail too
+        tracker = None
+    if tracker is not None and tracker.is_paused():
+        return None
+    return [{"recipient_id": sender, "text": APOLOGY}]

@@ -15,6 +15,12 @@ def database_url() -> str:
     return os.environ.get("GUICHET_DATABASE_URL") or f"sqlite:///{PROJECT_ROOT / 'var' / 'guichet.db'}"
 
 
+def tracker_database_url() -> str:
+    """SQLAlchemy URL of Rasa's tracker store (`GUICHET_TRACKER_DATABASE_URL`), which `guichet purge` cleans;
+    by default the SQLite file endpoints.yml names, `var/rasa-tracker.db`."""
+    return os.environ.get("GUICHET_TRACKER_DATABASE_URL") or f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa-tracker.db'}"
+
+
 def knowledge_directory() -> Path:
     """Folder of the reviewed knowledge files (`GUICHET_KNOWLEDGE_DIR`); `knowledge/` by default."""
     return Path(os.environ.get("GUICHET_KNOWLEDGE_DIR") or PROJECT_ROOT / "knowledge")
@@ -67,3 +73,29 @@ def cors_origins() -> tuple[str, ...]:
 def public_rasa_url() -> str:
     """The REST channel as browsers reach it (`GUICHET_PUBLIC_RASA_URL`), for the demo page's widget."""
     return (os.environ.get("GUICHET_PUBLIC_RASA_URL") or "http://localhost:5005").rstrip("/")
+
+
+def trusted_proxies() -> tuple[str, ...]:
+    """Reverse proxies whose X-Forwarded-For header names the client (`GUICHET_TRUSTED_PROXIES`,
+    comma-separated addresses or networks); none by default, so the peer address is the client."""
+    return tuple(entry.strip() for entry in os.environ.get("GUICHET_TRUSTED_PROXIES", "").split(",") if entry.strip())
+
+
+def rate_limits():
+    """Limits per client on the public endpoints, in `limits`' notation: `GUICHET_RATE_LIMIT` for messages to
+    the assistant and ratings ("30/minute"), `GUICHET_RATE_LIMIT_POLLING` for the handoff polling
+    ("120/minute"), `GUICHET_RATE_LIMIT_LOGIN` for advisors' login attempts ("10/minute"); counters in
+    `GUICHET_RATE_LIMIT_STORAGE` ("memory://"; a redis:// URL shares them between replicas)."""
+    from assistant.ratelimit import (
+        DEFAULT_LOGIN_LIMIT,
+        DEFAULT_POLLING_LIMIT,
+        DEFAULT_PUBLIC_LIMIT,
+        DEFAULT_STORAGE,
+        RateLimitSettings,
+    )
+
+    return RateLimitSettings(public=os.environ.get("GUICHET_RATE_LIMIT") or DEFAULT_PUBLIC_LIMIT,
+                             polling=os.environ.get("GUICHET_RATE_LIMIT_POLLING") or DEFAULT_POLLING_LIMIT,
+                             login=os.environ.get("GUICHET_RATE_LIMIT_LOGIN") or DEFAULT_LOGIN_LIMIT,
+                             storage_uri=os.environ.get("GUICHET_RATE_LIMIT_STORAGE") or DEFAULT_STORAGE,
+                             trusted_proxies=trusted_proxies())

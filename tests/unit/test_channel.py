@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from assistant.channel import request_problem
+from assistant.channel import APOLOGY, apology_for_silence, request_problem
 
 LIMIT = 2000
 
@@ -38,3 +38,37 @@ def test_bad_requests_are_refused_in_french(raw, status, start):
                                      "<script>alert(1)</script>"])
 def test_good_requests_pass(message):
     assert request_problem(body(sender="marie", message=message, metadata={"position": {"lat": 1}}), LIMIT) is None
+
+
+class StubTrackerStore:
+    """Rasa's tracker store as the channel sees it: `retrieve` gives a tracker, None, or fails."""
+
+    def __init__(self, paused: bool | None = None, failure: Exception | None = None):
+        self.paused, self.failure = paused, failure
+
+    async def retrieve(self, sender: str):
+        if self.failure:
+            raise self.failure
+        if self.paused is None:
+            return None
+        paused = self.paused
+        return type("Tracker", (), {"is_paused": lambda self: paused})()
+
+
+def agent_with(store: StubTrackerStore):
+    return type("Agent", (), {"tracker_store": store})()
+
+
+@pytest.mark.parametrize("store", [StubTrackerStore(paused=False), StubTrackerStore(paused=None),
+                                   StubTrackerStore(failure=ConnectionError("tracker store down"))])
+async def test_a_silent_turn_gets_a_french_apology(store):
+    apology = await apology_for_silence(b"[]", "marie", agent_with(store))
+
+    assert apology == [{"recipient_id": "marie", "text": APOLOGY}]
+    assert apology[0]["text"].startswith("Désolé, un problème technique m'empêche de vous répondre")
+
+
+async def test_a_paused_conversation_stays_silent_and_answers_are_kept():
+    assert await apology_for_silence(b"[]", "marie", agent_with(StubTrackerStore(paused=True))) is None
+    answer = json.dumps([{"recipient_id": "marie", "text": "Bonjour !"}]).encode()
+    assert await apology_for_silence(answer, "marie", agent_with(StubTrackerStore(paused=False))) is None

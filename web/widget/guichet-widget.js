@@ -176,6 +176,16 @@
           method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ sender: this.state.sender, message: text, ...(metadata ? { metadata } : {}) }),
         });
+        const retry = () => this.send(text, { title, silent: true, metadata });
+        if (response.status >= 400 && response.status < 500) {
+          // A refusal the server explains in French (too many messages, too long…): shown as it is.
+          const refusal = await response.json().catch(() => null);
+          if (refusal && typeof refusal.error === "string") {
+            typing.remove();
+            this.unavailable(response.status === 429 ? retry : null, refusal.error);
+            return;
+          }
+        }
         if (!response.ok) throw new Error(String(response.status));
         const messages = await response.json();
         typing.remove();
@@ -393,10 +403,12 @@
       download.focus();
     }
 
-    unavailable(retry) {
-      const box = element("div", { class: "status error", role: "alert" },
-        element("span", { text: "Service momentanément indisponible. " }));
-      box.append(element("button", { type: "button", text: "Réessayer", onclick: () => { box.remove(); retry(); } }));
+    /** A message that got no answer: the server is down (or explained why), with a retry when it may help. */
+    unavailable(retry, text = "Service momentanément indisponible.") {
+      const box = element("div", { class: "status error", role: "alert" }, element("span", { text: `${text} ` }));
+      if (retry) {
+        box.append(element("button", { type: "button", text: "Réessayer", onclick: () => { box.remove(); retry(); } }));
+      }
       this.log.append(box);
       this.scroll();
     }
