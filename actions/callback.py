@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.database import shared_sessions
 from actions.handoff import (
+    CALLBACK_SLOTS,
     FAILURE_TEXT,
     conversation_context,
     handoff_payload,
@@ -30,8 +31,7 @@ from assistant.structures.hours import opening_today
 
 logger = logging.getLogger(__name__)
 
-CONTACT_SLOT, TIME_SLOT, COMMUNE_SLOT = "callback_contact", "callback_time", "callback_place"
-CALLBACK_SLOTS = (CONTACT_SLOT, TIME_SLOT, COMMUNE_SLOT)
+CONTACT_SLOT, TIME_SLOT, COMMUNE_SLOT = CALLBACK_SLOTS
 TIME_BUTTONS = [{"title": title, "payload": title} for title in ("Le matin", "L'après-midi", "Peu importe")]
 MAX_TIME_LENGTH = 120
 
@@ -132,7 +132,13 @@ class ActionAskCallbackPlace(Action):
 
 
 class ActionCreateCallback(KnowledgeAction):
-    """Route to the nearest structure, commit the ticket, then give its number, the structure's phone and hours."""
+    """Route to the nearest structure, commit the ticket, then give its number, the structure's phone and hours.
+
+    The callback slots are emptied once the ticket holds the contact, whether or not it could be stored: the
+    tracker store masks messages but not slots (the form needs the contact across its turns), so the contact
+    is kept no longer than needed; the `SlotSet` events that carried it remain in the tracker store until
+    `guichet purge` deletes the conversation (assistant/privacy/tracker_store.py).
+    """
 
     def name(self) -> str:
         return "action_create_callback"

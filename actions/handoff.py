@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ConversationPaused, FollowupAction
+from rasa_sdk.events import ConversationPaused, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 HANDOFF = "handoff"
 CALLBACK_FORM = "callback_form"
+# The callback form's slots (actions/callback.py): how to reach the user, when, and where.
+CALLBACK_SLOTS = ("callback_contact", "callback_time", "callback_place")
 CONSENT_BUTTONS = [{"title": "Oui, transmettre ma demande", "payload": "/affirm"},
                    {"title": "Non merci", "payload": "/deny"}]
 # What is left out of the summary of the user's requests.
@@ -150,7 +152,7 @@ class ActionAnswerConsent(KnowledgeAction):
                 text="Très bien, je ne transmets rien. Posez-moi votre question, ou dites « aide » pour voir les "
                      "thèmes.",
                 json_message=handoff_payload("declined"))
-            return leave_active_form(tracker)
+            return leave_active_form(tracker) + forget_callback_answers(tracker)
         if intent != "affirm" or offered is None:
             dispatcher.utter_message(text="D'accord. Avez-vous une question sur vos démarches ?",
                                      json_message={"type": "acknowledge"})
@@ -174,6 +176,12 @@ class ActionAnswerConsent(KnowledgeAction):
                   "vous répondre ici même. Vous pouvez continuer à écrire : vos messages lui sont transmis."),
             json_message=handoff_payload("waiting", ticket, secret))
         return [ConversationPaused()]
+
+
+def forget_callback_answers(tracker: Tracker) -> list[dict[str, Any]]:
+    """"Non" during the callback request: the phone number or e-mail already given is not kept for later (the
+    tracker store does not mask slots; see assistant/privacy/tracker_store.py)."""
+    return [SlotSet(slot, None) for slot in CALLBACK_SLOTS if tracker.get_slot(slot) is not None]
 
 
 def ticket_request(tracker: Tracker, context: HandoffContext, reason: str, **callback: Any) -> TicketRequest:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,13 @@ from assistant.db import create_database_engine, create_schema, create_session_f
 from assistant.handoff.advisors import AdvisorError, add_advisor
 from assistant.knowledge import KnowledgeBase
 from assistant.knowledge.loader import KnowledgeValidationError, load_knowledge_into_database, read_knowledge
+from assistant.privacy.retention import (
+    DEFAULT_RETENTION,
+    RetentionError,
+    open_tracker_database,
+    parse_retention,
+)
+from assistant.privacy.retention import purge as run_purge
 from assistant.structures.importer import ATTRIBUTION, StructureImportError, import_structures
 
 console = Console()
@@ -39,6 +46,7 @@ directory_option = click.option(
 @click.group(help="Assistant France Services : base de connaissances, structures, conseillers.")
 def main() -> None:
     pass
+
 
 
 @main.group(help="Base de connaissances des démarches.")
@@ -206,6 +214,51 @@ def structures_near(place: str, database_url: str) -> None:
     console.print(_terminal_markup(reply.text), highlight=False)
     if not reply.payload["structures"]:
         sys.exit(1)
+
+
+@main.command(help="Supprime les données personnelles trop anciennes : conversations, demandes clôturées, "
+                   "événements de suivi (avis anonymisés). À lancer chaque jour, par exemple : "
+                   "guichet purge --older-than 90d.")
+@click.option("--older-than", default=DEFAULT_RETENTION, show_default=True,
+              help="Durée de conservation : un nombre de jours suivi de « d » (90d).")
+@click.option("--dry-run", is_flag=True, help="Compte ce qui serait supprimé, sans rien supprimer.")
+@database_option
+@click.option("--tracker-url", envvar="GUICHET_TRACKER_DATABASE_URL", default=config.tracker_database_url,
+              show_default="var/rasa-tracker.db", help="URL SQLAlchemy des conversations de Rasa (tracker store).")
+def purge(older_than: str, dry_run: bool, database_url: str, tracker_url: str) -> None:
+    try:
+        before = datetime.now(timezone.utc) - parse_retention(older_than)
+    except RetentionError as error:
+        errors.print(f"Purge impossible : {escape(str(error))}.", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    tracker = open_tracker_database(tracker_url)
+    if tracker is None:
+        errors.print("Aucune conversation Rasa à purger : "
+                     f"{escape(make_url(tracker_url).render_as_string(hide_password=True))} n'existe pas.",
+                     highlight=False, soft_wrap=True)
+    engine = create_database_engine(database_url)
+    try:
+        create_schema(engine)
+        with create_session_factory(engine)() as session:
+            report = run_purge(session=session, tracker=tracker, before=before, dry_run=dry_run)
+    finally:
+        engine.dispose()
+        if tracker is not None:
+            tracker.dispose()
+    counts = ", ".join((_plural(report.conversations, "conversation"),
+                        _plural(report.tickets, "ticket clos", "tickets clos"), _plural(report.events, "événement")))
+    since = f"(antérieurs au {report.before.date().isoformat()})"
+    if dry_run:
+        console.print(f"Simulation, rien n'est supprimé : {counts} à supprimer {since} ; "
+                      f"{report.ratings} avis à anonymiser.", highlight=False, soft_wrap=True)
+    else:
+        console.print(f"Purge : {counts} supprimés {since} ; {report.ratings} avis anonymisé"
+                      f"{'s' if report.ratings > 1 else ''}.", highlight=False, soft_wrap=True)
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    """French agreement: 0 and 1 take the singular."""
+    return f"{count} {singular if count < 2 else plural or singular + 's'}"
 
 
 def _terminal_markup(card: str) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from assistant.feedback.models import ANSWER, FALLBACK, ConversationEventRow, RatingRow
 from assistant.handoff.models import TicketRow
+from assistant.privacy.redaction import redact
 
 
 def record_event(*, session: Session, sender_id: str, topic: str | None, kind: str) -> None:
@@ -19,7 +20,9 @@ def record_event(*, session: Session, sender_id: str, topic: str | None, kind: s
 
 def record_rating(*, session: Session, sender_id: str, topic: str | None, kind: str, useful: bool,
                   reason: str | None) -> RatingRow:
-    rating = RatingRow(sender_id=sender_id, topic=topic, kind=kind, useful=useful, reason=reason)
+    """The reason is free text from the user: stored redacted."""
+    rating = RatingRow(sender_id=sender_id, topic=topic, kind=kind, useful=useful,
+                       reason=redact(reason) if reason else reason)
     session.add(rating)
     session.commit()
     return rating

@@ -1,4 +1,8 @@
-"""What is passed on to the advisor, built from the conversation and shown to the user before consent."""
+"""What is passed on to the advisor, built from the conversation and shown to the user before consent.
+
+The user's words are redacted here (assistant/privacy/redaction.py), so that the user is shown exactly what
+the ticket will store: no social security, IBAN, card or tax number, e-mail address or phone number.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.geo.communes import Commune
+from assistant.handoff.tickets import redact_transcript
 from assistant.knowledge import KnowledgeBase
+from assistant.privacy.redaction import redact
 
 SUMMARY_MESSAGES = 3
 SUMMARY_LENGTH = 300
@@ -34,12 +40,12 @@ def build_context(knowledge: KnowledgeBase, *, topic: str | None, procedure_ids:
     procedures = [(p.id, p.title) for p in map(knowledge.procedure, dict.fromkeys(procedure_ids)) if p]
     return HandoffContext(summary=summarise(requests), topic=topic_row.slug if topic_row else None,
                           topic_title=topic_row.title if topic_row else None, procedures=procedures,
-                          commune=commune, transcript=list(transcript)[-TRANSCRIPT_TURNS:])
+                          commune=commune, transcript=redact_transcript(list(transcript)[-TRANSCRIPT_TURNS:]))
 
 
 def summarise(requests: Sequence[str]) -> str:
-    """The user's latest requests, in their words: the advisor reads the need before the transcript."""
-    kept = [" ".join(text.split()) for text in requests if text.strip()][-SUMMARY_MESSAGES:]
+    """The user's latest requests, in their words (redacted): the advisor reads the need before the transcript."""
+    kept = [" ".join(redact(text).split()) for text in requests if text.strip()][-SUMMARY_MESSAGES:]
     summary = " / ".join(f"« {text} »" for text in kept) or "Aucune demande écrite."
     return summary if len(summary) <= SUMMARY_LENGTH else summary[: SUMMARY_LENGTH - 1] + "…"
 

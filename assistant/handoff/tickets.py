@@ -3,6 +3,10 @@ its ticket with a secret that cannot be guessed.
 
 Every function takes the session it works in and commits nothing itself except where stated: the
 caller decides the transaction, so that "committed before the user is told" is visible at the call.
+
+What the user wrote is stored redacted (assistant/privacy/redaction.py): the summary, their turns of the
+transcript, the preferred time and their messages to the advisor. The phone number or e-mail address they
+gave to be called back is kept as given, and so is what advisors write.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from assistant.handoff.models import (
     TicketRow,
     utc_now,
 )
+from assistant.privacy.redaction import redact
 
 SECRET_BYTES = 32
 
@@ -63,14 +68,21 @@ def create_ticket(*, session: Session, request: TicketRequest, callback: bool) -
     ticket = TicketRow(
         secret_hash=hash_secret(secret), sender_id=request.sender_id, status=CALLBACK if callback else WAITING,
         reason=request.reason, topic=request.topic, procedures=list(request.procedures), commune=request.commune,
-        insee=request.insee, department=request.department, summary=request.summary,
-        transcript=list(request.transcript), phone=request.phone, email=request.email,
-        preferred_time=request.preferred_time, structure_id=request.structure_id,
-        structure_name=request.structure_name,
+        insee=request.insee, department=request.department, summary=redact(request.summary),
+        transcript=redact_transcript(request.transcript), phone=request.phone, email=request.email,
+        preferred_time=redact(request.preferred_time) if request.preferred_time else None,
+        structure_id=request.structure_id, structure_name=request.structure_name,
     )
     session.add(ticket)
     session.commit()
     return ticket, secret
+
+
+def redact_transcript(transcript: Sequence[dict]) -> list[dict]:
+    """[{"author": "user" | "bot", "text": …}] with the user's turns redacted; the bot's are kept as they are
+    (the tracker store masked the earlier ones already)."""
+    return [{**turn, "text": redact(turn["text"])} if turn.get("author") == "user" and turn.get("text") else dict(turn)
+            for turn in transcript]
 
 
 def ticket_for_client(*, session: Session, ticket_id: int, secret: str) -> TicketRow | None:
@@ -113,17 +125,19 @@ def close_ticket(*, session: Session, ticket_id: int, advisor_id: int) -> bool:
 
 def add_message(*, session: Session, ticket_id: int, author: str, text: str,
                 advisor_id: int | None = None) -> TicketMessageRow:
-    message = TicketMessageRow(ticket_id=ticket_id, author=author, text=text, advisor_id=advisor_id)
+    """A message of the exchange; the user's redacted, the advisor's and the system's as written."""
+    message = TicketMessageRow(ticket_id=ticket_id, author=author, text=redact(text) if author == "user" else text,
+                               advisor_id=advisor_id)
     session.add(message)
     session.commit()
     return message
 
 
 def record_user_messages(*, session: Session, ticket_id: int, messages: Sequence[tuple[float, str]]) -> int:
-    """Copy the user's messages (Rasa timestamp, text) not recorded yet; return how many were new."""
+    """Copy the user's messages (Rasa timestamp, text) not recorded yet, redacted; return how many were new."""
     known = set(session.execute(select(TicketMessageRow.rasa_timestamp).where(
         TicketMessageRow.ticket_id == ticket_id, TicketMessageRow.rasa_timestamp.is_not(None))).scalars())
-    new = [TicketMessageRow(ticket_id=ticket_id, author="user", text=text, rasa_timestamp=timestamp)
+    new = [TicketMessageRow(ticket_id=ticket_id, author="user", text=redact(text), rasa_timestamp=timestamp)
            for timestamp, text in messages if timestamp not in known]
     session.add_all(new)
     session.commit()

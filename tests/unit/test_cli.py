@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 from click.testing import CliRunner
 
 from assistant.cli import main
 from assistant.config import SHARED_STRUCTURES_LIST
-from assistant.db import create_database_engine, create_session_factory
+from assistant.db import create_database_engine, create_schema, create_session_factory
 from assistant.handoff.advisors import authenticate
 from tests.conftest import KNOWLEDGE_DIRECTORY
+from tests.unit.privacy import retention_scenario
 
 
 def run(*arguments: str):
@@ -107,3 +111,87 @@ def test_structures_near_a_postcode_and_an_unknown_place(tmp_path):
     assert near.exit_code == 0 and "Les France Services les plus proches de Coulommiers" in near.output
     assert unknown.exit_code == 1 and "Je ne trouve pas « xyzzy »" in unknown.output
     assert empty.exit_code == 1 and "guichet structures import" in empty.output
+
+
+def purge_scenario(tmp_path):
+    """Old and recent conversations, tickets, events and ratings; returns the two database URLs."""
+    tracker_url, database_url = f"sqlite:///{tmp_path / 'rasa-tracker.db'}", f"sqlite:///{tmp_path / 'guichet.db'}"
+    engine = create_database_engine(database_url)
+    create_schema(engine)
+    retention_scenario.populate_database(create_session_factory(engine))
+    engine.dispose()
+    retention_scenario.populate_tracker(tracker_url)
+    return tracker_url, database_url
+
+
+def remaining(database_url: str) -> dict[str, list]:
+    engine = create_database_engine(database_url)
+    try:
+        return retention_scenario.remaining_records(create_session_factory(engine))
+    finally:
+        engine.dispose()
+
+
+def test_purge_deletes_old_conversations_and_closed_tickets_and_keeps_open_ones(tmp_path):
+    tracker_url, database_url = purge_scenario(tmp_path)
+    limit = (retention_scenario.NOW - timedelta(days=90)).date().isoformat()
+
+    result = CliRunner().invoke(main, ["purge", "--older-than", "90d", "--database-url", database_url],
+                                env={"GUICHET_TRACKER_DATABASE_URL": tracker_url})
+
+    assert result.exit_code == 0
+    assert result.output == (f"Purge : 2 conversations, 1 ticket clos, 3 événements supprimés "
+                             f"(antérieurs au {limit}) ; 1 avis anonymisé.\n")
+    assert retention_scenario.remaining_conversations(tracker_url) == {"recente": 2, "en-attente": 1}
+    left = remaining(database_url)
+    assert left["tickets"] == [("recente", "closed"), ("en-attente", "callback")]
+    assert left["messages"] == left["notes"] == left["ticket_ids"]  # the deleted ticket's went with it
+    assert left["events"] == ["recente"]
+    assert left["ratings"] == [("", "demenagement", False, None), ("", "sante", True, None),
+                               ("recente", "demenagement", True, "merci")]
+
+
+def test_purge_dry_run_counts_and_deletes_nothing(tmp_path):
+    tracker_url, database_url = purge_scenario(tmp_path)
+    before = remaining(database_url)
+
+    result = run("purge", "--older-than", "90d", "--dry-run", "--database-url", database_url,
+                 "--tracker-url", tracker_url)
+
+    assert result.exit_code == 0
+    assert result.output.startswith("Simulation, rien n'est supprimé : 2 conversations, 1 ticket clos, "
+                                    "3 événements à supprimer (antérieurs au ")
+    assert result.output.endswith(") ; 1 avis à anonymiser.\n")
+    assert retention_scenario.remaining_conversations(tracker_url) == {
+        "ancienne": 2, "moins-ancienne": 1, "recente": 2, "en-attente": 1}
+    assert remaining(database_url) == before and len(before["tickets"]) == 3
+
+
+def test_purge_with_a_longer_retention_keeps_more(tmp_path):
+    tracker_url, database_url = purge_scenario(tmp_path)
+
+    result = run("purge", "--older-than", "180j", "--database-url", database_url, "--tracker-url", tracker_url)
+
+    assert result.output.startswith("Purge : 1 conversation, 0 ticket clos, 2 événements supprimés (antérieurs au ")
+    assert retention_scenario.remaining_conversations(tracker_url) == {
+        "moins-ancienne": 1, "recente": 2, "en-attente": 1}
+
+
+@pytest.mark.parametrize("duration", ["3m", "90", "0d", "quatre-vingt-dix jours"])
+def test_purge_refuses_a_duration_it_cannot_read(tmp_path, duration):
+    result = run("purge", "--older-than", duration, "--database-url", f"sqlite:///{tmp_path / 'g.db'}",
+                 "--tracker-url", f"sqlite:///{tmp_path / 't.db'}")
+
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Purge impossible : durée invalide « {duration} » : ")
+    assert not (tmp_path / "g.db").exists()
+
+
+def test_purge_without_a_tracker_store_yet_does_not_create_one(tmp_path):
+    result = run("purge", "--database-url", f"sqlite:///{tmp_path / 'g.db'}",
+                 "--tracker-url", f"sqlite:///{tmp_path / 'rasa-tracker.db'}")
+
+    assert result.exit_code == 0
+    assert "Aucune conversation Rasa à purger" in result.output
+    assert "Purge : 0 conversation, 0 ticket clos, 0 événement supprimés" in result.output
+    assert not (tmp_path / "rasa-tracker.db").exists()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from rasa_sdk.events import ConversationPaused, FollowupAction
+from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select, text
 
@@ -96,6 +96,16 @@ async def test_declining_creates_nothing(shared, knowledge_base):
     assert events == []
     with shared() as session:
         assert session.execute(select(TicketRow)).scalars().all() == []
+
+
+async def test_no_during_the_callback_request_forgets_the_contact_already_given(shared, knowledge_base):
+    tracker = make_tracker("non", "deny", events=HISTORY, active_loop="callback_form", slots={
+        **SLOTS, "callback_contact": "phone:+33 6 12 34 56 78", "requested_slot": "callback_time"})
+
+    messages, events = await run(ActionAnswerConsent(knowledge_base), tracker)
+
+    assert messages[0]["custom"] == {"type": "handoff", "ticket": None, "status": "declined"}
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("callback_contact", None)]
 
 
 async def test_yes_without_an_offer_is_only_acknowledged(shared, knowledge_base):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from assistant.feedback.models import ANSWER, FALLBACK
+from assistant.feedback.models import ANSWER, FALLBACK, RatingRow
 from assistant.feedback.report import TopicReport, record_event, record_rating, topic_report
 from assistant.handoff.tickets import TicketRequest, create_ticket
 
@@ -21,3 +21,15 @@ def test_the_report_per_topic(session_factory):
         report = topic_report(session=session)
 
     assert report == [TopicReport("demenagement", 3, 1 / 3, 1 / 3, 1, 1), TopicReport("sante", 1, 0.0, 0.0, 0, 0)]
+
+
+def test_the_reason_of_a_rating_is_stored_redacted(session_factory):
+    with session_factory() as session:
+        rating = record_rating(session=session, sender_id="a", topic="impots", kind="procedures", useful=False,
+                               reason="il faut mon numéro fiscal 30 23 217 600 053 ?")
+        empty = record_rating(session=session, sender_id="a", topic="impots", kind="procedures", useful=True,
+                              reason=None)
+
+    with session_factory() as other:
+        assert other.get(RatingRow, rating.id).reason == "il faut mon numéro fiscal [numéro fiscal masqué] ?"
+        assert other.get(RatingRow, empty.id).reason is None

@@ -14,8 +14,10 @@ from assistant.handoff.tickets import (
     list_tickets,
     messages_after,
     open_ticket_of,
+    record_user_messages,
     ticket_for_client,
 )
+from assistant.privacy.redaction import EMAIL_PLACEHOLDER, IBAN_PLACEHOLDER, NIR_PLACEHOLDER, PHONE_PLACEHOLDER
 
 
 def request(sender: str = "marie", department: str | None = "77") -> TicketRequest:
@@ -89,6 +91,31 @@ def test_messages_and_notes(session_factory, advisors):
             "Bonjour, je suis là."]
         session.refresh(ticket)
         assert [n.text for n in ticket.notes] == ["rappeler mardi"]
+
+
+def test_what_the_user_wrote_is_stored_redacted_the_callback_contact_and_the_advisor_as_given(
+        session_factory, advisors):
+    with session_factory() as session:
+        ticket, _ = create_ticket(session=session, callback=True, request=TicketRequest(
+            sender_id="marie", reason="asked", summary="« mon NIR 1 85 05 78 006 084 91, et ma CAF ? »",
+            transcript=[{"author": "user", "text": "écrivez à marie@exemple.fr"},
+                        {"author": "bot", "text": "Voici les démarches."}],
+            phone="+33 6 12 34 56 78", email="marie@exemple.fr", preferred_time="le matin au 06 12 34 56 78"))
+        add_message(session=session, ticket_id=ticket.id, author="user", text="IBAN FR76 3000 6000 0112 3456 7890 189")
+        add_message(session=session, ticket_id=ticket.id, author="advisor", text="Je vous appelle au 06 12 34 56 78.",
+                    advisor_id=advisors[0].id)
+        record_user_messages(session=session, ticket_id=ticket.id, messages=[(1.5, "mon fixe : 01 64 03 88 00")])
+
+    with session_factory() as other:
+        stored = other.get(TicketRow, ticket.id)
+        assert stored.summary == f"« mon NIR {NIR_PLACEHOLDER}, et ma CAF ? »"
+        assert stored.transcript == [{"author": "user", "text": f"écrivez à {EMAIL_PLACEHOLDER}"},
+                                     {"author": "bot", "text": "Voici les démarches."}]
+        assert (stored.phone, stored.email) == ("+33 6 12 34 56 78", "marie@exemple.fr")
+        assert stored.preferred_time == f"le matin au {PHONE_PLACEHOLDER}"
+        assert [(m.author, m.text) for m in stored.messages] == [
+            ("user", f"IBAN {IBAN_PLACEHOLDER}"), ("advisor", "Je vous appelle au 06 12 34 56 78."),
+            ("user", f"mon fixe : {PHONE_PLACEHOLDER}")]
 
 
 def test_the_console_views_filter_by_state_and_department(session_factory, advisors):
