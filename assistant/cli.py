@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from assistant import config
 from assistant.answers import procedure_card
+from assistant.cluster.command import cluster
 from assistant.db import create_database_engine, create_schema, create_session_factory
 from assistant.handoff.advisors import AdvisorError, add_advisor
 from assistant.knowledge import KnowledgeBase
@@ -47,6 +48,8 @@ directory_option = click.option(
 def main() -> None:
     pass
 
+
+main.add_command(cluster)
 
 
 @main.group(help="Base de connaissances des démarches.")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from assistant.cluster.processes import ProcessError, ServerProcess, start_together
 from assistant.config import PROJECT_ROOT, SHARED_STRUCTURES_LIST
 from assistant.db import create_database_engine, create_session_factory
 from assistant.structures.importer import import_structures
@@ -23,7 +22,6 @@ from tests.conftest import KNOWLEDGE_DIRECTORY, load_into_sqlite
 MODEL = PROJECT_ROOT / "models" / "guichet.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
 GUICHET = Path(sys.executable).parent / "guichet"
-START_TIMEOUT_SECONDS = 240
 
 
 def free_port() -> int:
@@ -32,51 +30,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{url} s'est arrêté au démarrage :\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(1)
-    pytest.fail(f"{url} n'a pas démarré en {START_TIMEOUT_SECONDS} s :\n{log.read_text()[-3000:]}")
-
-
-@dataclass
-class Server:
-    """One of the assistant's processes, which a test may restart."""
-
-    name: str
-    health_url: str
-    command: list[str]
-    environment: dict
-    log: Path
-    process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        with self.log.open("a") as log:
-            self.process = subprocess.Popen(self.command, cwd=PROJECT_ROOT, env=self.environment, stdout=log,
-                                            stderr=subprocess.STDOUT)
-        wait_until_up(self.health_url, self.process, self.log)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
+def start_or_fail(servers: list[ServerProcess]) -> None:
+    try:
+        start_together(servers)
+    except ProcessError as error:
+        pytest.fail(str(error))
 
 
 @dataclass
@@ -85,7 +43,7 @@ class Assistant:
     web_url: str
     endpoints: Path
     environment: dict
-    servers: dict[str, Server]
+    servers: dict[str, ServerProcess]
 
     def send(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
         body = {"sender": sender, "message": message, **({"metadata": metadata} if metadata else {})}
@@ -112,10 +70,14 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
                    "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
                    "GUICHET_RASA_URL": f"http://127.0.0.1:{rasa_port}", "GUICHET_RASA_TOKEN": uuid.uuid4().hex,
                    "GUICHET_SESSION_SECRET": uuid.uuid4().hex * 2, "GUICHET_LIVE_HOURS": "1-7 00:00-24:00",
-                   "GUICHET_PUBLIC_RASA_URL": f"http://127.0.0.1:{rasa_port}"}
+                   "GUICHET_PUBLIC_RASA_URL": f"http://127.0.0.1:{rasa_port}",
+                   # Every test talks from 127.0.0.1: the rate limits (tested in tests/unit) must not interfere.
+                   "GUICHET_RATE_LIMIT": "100000/minute", "GUICHET_RATE_LIMIT_POLLING": "100000/minute",
+                   "GUICHET_RATE_LIMIT_LOGIN": "100000/minute"}
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-                         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n')
+                         "tracker_store:\n  type: assistant.privacy.tracker_store.RedactingSQLTrackerStore\n"
+                         f'  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n')
     commands = {
         "actions": (f"http://127.0.0.1:{actions_port}/health",
                     [str(RASA), "run", "actions", "--actions", "actions", "--port", str(actions_port)]),
@@ -125,11 +87,10 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
                   "--auth-token", environment["GUICHET_RASA_TOKEN"]]),
         "web": (f"http://127.0.0.1:{web_port}/health", [str(GUICHET), "web", "--port", str(web_port)]),
     }
-    servers = {name: Server(name, health_url, command, environment, workdir / f"{name}.log")
+    servers = {name: ServerProcess(name, health_url, command, environment, workdir / f"{name}.log")
                for name, (health_url, command) in commands.items()}
+    start_or_fail(list(servers.values()))
     try:
-        for server in servers.values():
-            server.start()
         yield Assistant(url=f"http://127.0.0.1:{rasa_port}", web_url=f"http://127.0.0.1:{web_port}",
                         endpoints=endpoints, environment=environment, servers=servers)
     finally:
