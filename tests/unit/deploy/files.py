@@ -109,9 +109,11 @@ def find(documents: list[dict], kind: str, name: str) -> dict:
 
 
 def pod_spec(document: dict) -> dict | None:
-    """The pod template of a workload (Deployment, StatefulSet, Job), None for other kinds."""
+    """The pod template of a workload (Deployment, StatefulSet, Job, CronJob), None for other kinds."""
     if document["kind"] in ("Deployment", "StatefulSet", "Job"):
         return document["spec"]["template"]["spec"]
+    if document["kind"] == "CronJob":
+        return document["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     return None
 
 

@@ -289,3 +289,12 @@ def test_rasa_mounts_the_cluster_endpoints(documents):
     assert "--endpoints /etc/guichet/endpoints.yml" in container["command"][-1]
     endpoints = yaml.safe_load(find(documents, "ConfigMap", "guichet-rasa-endpoints")["data"]["endpoints.yml"])
     assert endpoints["action_endpoint"]["url"] == "http://actions:5055/webhook"
+
+
+def test_old_conversations_and_closed_tickets_are_purged_every_night(documents):
+    purge = next(document for document in documents if document["kind"] == "CronJob")
+    container = pod_spec(purge)["containers"][0]
+
+    assert purge["spec"]["schedule"] == "15 3 * * *" and purge["spec"]["concurrencyPolicy"] == "Forbid"
+    assert container["command"] == ["guichet", "purge", "--older-than", "90d"]
+    assert {"GUICHET_DATABASE_URL", "GUICHET_TRACKER_DATABASE_URL"} <= {item["name"] for item in container["env"]}
