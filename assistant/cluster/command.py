@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 
@@ -36,6 +37,7 @@ def cluster_run(rasa_replicas: int, action_servers: int, port: int, database_url
     click.echo("Préparation de PostgreSQL (démarches, structures)…")
     prepare_stores(layout, config.structures_source())
     click.echo(f"Démarrage de {rasa_replicas} serveur(s) Rasa et {action_servers} serveur(s) d'actions…")
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the cluster as Ctrl+C does
     try:
         running = start_cluster(layout)
     except ProcessError as error:
@@ -52,4 +54,11 @@ def cluster_run(rasa_replicas: int, action_servers: int, port: int, database_url
     except KeyboardInterrupt:
         click.echo("Arrêt du cluster…")
     finally:
+        # A second Ctrl+C must not leave servers behind half-way through stopping them.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         running.stop()
+
+
+def _interrupt(_signal_number: int, _frame: object) -> None:
+    raise KeyboardInterrupt
