@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.cluster.layout import ClusterLayout  # noqa: E402
-from assistant.cluster.runner import prepare_stores, start_cluster  # noqa: E402
+from assistant.cluster.runner import drop_databases, prepare_stores, start_cluster  # noqa: E402
 from assistant.config import structures_source  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -39,14 +39,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def administer(statements: list[str]) -> None:
-    admin = create_engine(SERVER_URL, future=True, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for statement in statements:
-            connection.execute(text(statement))
-    admin.dispose()
 
 
 def stored_user_messages(tracker_url: str, run: str) -> int:
@@ -109,9 +101,8 @@ def main() -> int:
     arguments = parser.parse_args()
 
     suffix = uuid.uuid4().hex[:8]
-    names = (f"guichet_load_{suffix}", f"guichet_load_{suffix}_tracker")
     server = SERVER_URL.rsplit("/", 1)[0]
-    databases = (f"{server}/{names[0]}", f"{server}/{names[1]}")
+    databases = (f"{server}/guichet_load_{suffix}", f"{server}/guichet_load_{suffix}_tracker")
     environment = {**os.environ, "GUICHET_RASA_TOKEN": uuid.uuid4().hex, "GUICHET_SESSION_SECRET": uuid.uuid4().hex,
                    # One machine plays every citizen: the per-client rate limit would stop it.
                    "GUICHET_RATE_LIMIT": "1000000/minute"}
@@ -124,7 +115,7 @@ def main() -> int:
                 results[f"{replicas}_replicas"] = run_configuration(replicas, arguments, databases, Path(workdir),
                                                                     environment)
     finally:
-        administer([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names])
+        drop_databases(*databases)
 
     one, two = results["1_replicas"], results["2_replicas"]
     print(f"\nLoad: {arguments.users} citizens, {arguments.duration} s per configuration, "

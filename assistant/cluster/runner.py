@@ -23,12 +23,17 @@ BIN = Path(sys.executable).parent
 MODEL = config.PROJECT_ROOT / "models" / "guichet.tar.gz"
 
 
+def _administration_engine(url: str):
+    """An autocommit engine on the server's `postgres` database: CREATE/DROP DATABASE cannot run in a transaction."""
+    return create_engine(make_url(url).set(database="postgres"), future=True, isolation_level="AUTOCOMMIT")
+
+
 def create_database_if_missing(url: str) -> None:
-    """Create a PostgreSQL database named by `url` (connecting to the server's `postgres` database)."""
+    """Create the PostgreSQL database named by `url`; other back-ends create theirs on first use."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "postgresql":
         return
-    admin = create_engine(parsed.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT")
+    admin = _administration_engine(url)
     try:
         with admin.connect() as connection:
             exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
@@ -37,6 +42,17 @@ def create_database_if_missing(url: str) -> None:
                 connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     finally:
         admin.dispose()
+
+
+def drop_databases(*urls: str) -> None:
+    """Drop the PostgreSQL databases named by `urls`, closing their connections (throw-away test databases)."""
+    for url in urls:
+        admin = _administration_engine(url)
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+        finally:
+            admin.dispose()
 
 
 def prepare_stores(layout: ClusterLayout, structures_source: str) -> None:

@@ -6,18 +6,15 @@ import os
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+
+from assistant.cluster.runner import create_database_if_missing, drop_databases
 
 SERVER_URL = os.environ.get("GUICHET_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture
 def postgres_url():
-    name = f"guichet_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER_URL, future=True, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield SERVER_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url = SERVER_URL.rsplit("/", 1)[0] + f"/guichet_test_{uuid.uuid4().hex[:12]}"
+    create_database_if_missing(url)
+    yield url
+    drop_databases(url)

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
 
 from assistant.cluster.layout import ClusterLayout
 from assistant.cluster.processes import ProcessError
-from assistant.cluster.runner import Cluster, prepare_stores, start_cluster
+from assistant.cluster.runner import Cluster, drop_databases, prepare_stores, start_cluster
 from assistant.config import SHARED_STRUCTURES_LIST
 from tests.e2e.conftest import MODEL, free_port
 from tests.integration.conftest import SERVER_URL
@@ -54,25 +53,16 @@ class RunningCluster:
         return response.json()
 
 
-def _drop_databases(names: list[str]) -> None:
-    admin = create_engine(SERVER_URL, future=True, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for name in names:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def running_cluster(tmp_path_factory) -> Iterator[RunningCluster]:
     if not MODEL.exists():
         pytest.fail(f"Modèle absent ({MODEL}) : lancez les tests avec « make test », qui l'entraîne.")
     suffix = uuid.uuid4().hex[:10]
-    names = [f"guichet_cluster_{suffix}", f"guichet_cluster_{suffix}_tracker"]
-    server = SERVER_URL.rsplit("/", 1)[0]
+    database = f"{SERVER_URL.rsplit('/', 1)[0]}/guichet_cluster_{suffix}"
     layout = ClusterLayout(
         public_port=free_port(), rasa_ports=(free_port(), free_port()), action_ports=(free_port(), free_port()),
         actions_balancer_port=free_port(), rasa_api_port=free_port(), web_port=free_port(),
-        database_url=f"{server}/{names[0]}", tracker_database_url=f"{server}/{names[1]}", redis_url=REDIS_URL,
+        database_url=database, tracker_database_url=f"{database}_tracker", redis_url=REDIS_URL,
         lock_key_prefix=f"test{suffix}", workdir=tmp_path_factory.mktemp("cluster"),
     )
     environment = {**os.environ, "GUICHET_RASA_TOKEN": uuid.uuid4().hex, "GUICHET_SESSION_SECRET": uuid.uuid4().hex * 2,
@@ -82,13 +72,13 @@ def running_cluster(tmp_path_factory) -> Iterator[RunningCluster]:
         prepare_stores(layout, str(SHARED_STRUCTURES_LIST))
         cluster = start_cluster(layout, environment)
     except ProcessError as error:
-        _drop_databases(names)
+        drop_databases(layout.database_url, layout.tracker_database_url)
         pytest.fail(str(error))
     try:
         yield RunningCluster(cluster, {**environment, "GUICHET_DATABASE_URL": layout.database_url})
     finally:
         cluster.stop()
-        _drop_databases(names)
+        drop_databases(layout.database_url, layout.tracker_database_url)
 
 
 @pytest.fixture
