@@ -14,16 +14,18 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import Progress
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant import config
 from assistant.answers import procedure_card
 from assistant.cluster.command import cluster
-from assistant.db import create_database_engine, create_schema, create_session_factory
+from assistant.db import create_database_engine, create_schema, create_session_factory, describe_database_error
 from assistant.handoff.advisors import AdvisorError, add_advisor
 from assistant.knowledge import KnowledgeBase
 from assistant.knowledge.loader import KnowledgeValidationError, load_knowledge_into_database, read_knowledge
 from assistant.privacy.retention import (
     DEFAULT_RETENTION,
+    PurgeReport,
     RetentionError,
     open_tracker_database,
     parse_retention,
@@ -234,6 +236,27 @@ def purge(older_than: str, dry_run: bool, database_url: str, tracker_url: str) -
     except RetentionError as error:
         errors.print(f"Purge impossible : {escape(str(error))}.", highlight=False, soft_wrap=True)
         sys.exit(2)
+    try:
+        report = _purge_databases(database_url, tracker_url, before, dry_run)
+    except SQLAlchemyError as error:
+        errors.print(f"Purge impossible, rien n'est supprimé : {escape(describe_database_error(error))}",
+                     highlight=False, soft_wrap=True)
+        sys.exit(1)
+    counts = ", ".join((f"{_plural(report.conversations, 'conversation')} "
+                        f"({_plural(report.tracker_events, 'événement')} de Rasa)",
+                        _plural(report.tickets, "ticket clos", "tickets clos"), _plural(report.events, "événement")))
+    since = f"(antérieurs au {report.before.date().isoformat()})"
+    if dry_run:
+        console.print(f"Simulation, rien n'est supprimé : {counts} à supprimer {since} ; "
+                      f"{report.ratings} avis à anonymiser.", highlight=False, soft_wrap=True)
+    else:
+        console.print(f"Purge : {counts} supprimés {since} ; {report.ratings} avis anonymisé"
+                      f"{'s' if report.ratings > 1 else ''}.", highlight=False, soft_wrap=True)
+
+
+def _purge_databases(database_url: str, tracker_url: str, before: datetime, dry_run: bool) -> PurgeReport:
+    """Purge Rasa's tracker store, then guichet's database, each in one transaction: a database that cannot be
+    reached raises SQLAlchemyError with its own transaction rolled back."""
     tracker = open_tracker_database(tracker_url)
     if tracker is None:
         errors.print("Aucune conversation Rasa à purger : "
@@ -243,20 +266,11 @@ def purge(older_than: str, dry_run: bool, database_url: str, tracker_url: str) -
     try:
         create_schema(engine)
         with create_session_factory(engine)() as session:
-            report = run_purge(session=session, tracker=tracker, before=before, dry_run=dry_run)
+            return run_purge(session=session, tracker=tracker, before=before, dry_run=dry_run)
     finally:
         engine.dispose()
         if tracker is not None:
             tracker.dispose()
-    counts = ", ".join((_plural(report.conversations, "conversation"),
-                        _plural(report.tickets, "ticket clos", "tickets clos"), _plural(report.events, "événement")))
-    since = f"(antérieurs au {report.before.date().isoformat()})"
-    if dry_run:
-        console.print(f"Simulation, rien n'est supprimé : {counts} à supprimer {since} ; "
-                      f"{report.ratings} avis à anonymiser.", highlight=False, soft_wrap=True)
-    else:
-        console.print(f"Purge : {counts} supprimés {since} ; {report.ratings} avis anonymisé"
-                      f"{'s' if report.ratings > 1 else ''}.", highlight=False, soft_wrap=True)
 
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:

@@ -82,7 +82,10 @@ class Location:
 
 
 def position_query(latitude: float, longitude: float) -> str:
-    return f"{POSITION_PREFIX}{latitude:.5f},{longitude:.5f}"
+    """The query of a shared position, rounded to 3 decimals (about 100 m): enough to find the nearest
+    structures and tell their distance to a tenth of a kilometre, not enough to point at a home in the
+    `location` slot that the tracker store keeps."""
+    return f"{POSITION_PREFIX}{latitude:.3f},{longitude:.3f}"
 
 
 def commune_query(commune: Commune) -> str:

@@ -61,6 +61,8 @@ def parse_retention(text: str) -> timedelta:
 
 @dataclass(frozen=True)
 class PurgeReport:
+    """What a purge deleted (or, dry run, would delete): printed by `guichet purge` for the operator's log."""
+
     before: datetime
     conversations: int  # in Rasa's tracker store
     tracker_events: int  # their events
@@ -114,11 +116,14 @@ def purge_conversations(*, connection: Connection, before: datetime, keep: Colle
         return len(stale), sum(count for _, count in stale)
     newer = RASA_EVENTS.alias("newer")
     has_a_newer_event = exists().where(newer.c.sender_id == events.sender_id, newer.c.timestamp >= cutoff)
-    deleted = 0
+    conversations, deleted = 0, 0
     for chunk in _chunks([sender for sender, _ in stale]):
         deleted += connection.execute(
             delete(RASA_EVENTS).where(events.sender_id.in_(chunk), ~has_a_newer_event)).rowcount
-    return len(stale), deleted
+        spared = connection.execute(
+            select(func.count(events.sender_id.distinct())).where(events.sender_id.in_(chunk))).scalar_one()
+        conversations += len(chunk) - spared
+    return conversations, deleted
 
 
 def purge_closed_tickets(*, session: Session, before: datetime, dry_run: bool = False) -> int:

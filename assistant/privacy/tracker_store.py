@@ -11,11 +11,11 @@ event_broker=…, **<the other keys>)`:
       db: "var/rasa-tracker.db"
 
 What is redacted: the text of user messages (the event's text, `parse_data.text` and entity values, which
-are taken from the text), of entities added later, and of bot messages (text, buttons, custom payloads, so
-the summary a handoff offer shows). Only the copy written to the database (or published to an event
-broker) is redacted: the tracker the Rasa server holds for the current turn keeps the message as typed, so
-this turn's NLU, form validation and actions see exactly what the user wrote. From the next turn on, the
-tracker is read back from the database, masked.
+are taken from the text; the message's metadata, without the position the widget shares), of entities
+added later, and of bot messages (text, buttons, custom payloads, so the summary a handoff offer shows).
+Only the copy written to the database (or published to an event broker) is redacted: the tracker the Rasa
+server holds for the current turn keeps the message as typed, so this turn's NLU, form validation and actions
+see exactly what the user wrote. From the next turn on, the tracker is read back from the database, masked.
 
 Slot values are not redacted, by design: `callback_contact` holds the phone number or e-mail address the
 user gives deliberately to be called back, and the callback form needs it on the later turns that ask for
@@ -78,16 +78,26 @@ def redact_event_data(data: dict[str, Any]) -> dict[str, Any]:
     redacted = copy.deepcopy(data)
     if redacted.get("text"):
         redacted["text"] = redact(redacted["text"])
+    if redacted.get("event") == "user" and isinstance(redacted.get("metadata"), dict):
+        redacted["metadata"] = _redacted_metadata(redacted["metadata"])
     if redacted.get("event") == "user" and isinstance(redacted.get("parse_data"), dict):
         parse_data = redacted["parse_data"]
         if parse_data.get("text"):
             parse_data["text"] = redact(parse_data["text"])
+        if isinstance(parse_data.get("metadata"), dict):
+            parse_data["metadata"] = _redacted_metadata(parse_data["metadata"])
         parse_data["entities"] = _redacted_entities(parse_data.get("entities"))
     if redacted.get("event") == "entities":
         redacted["entities"] = _redacted_entities(redacted.get("entities"))
     if redacted.get("event") in ("bot", "agent") and redacted.get("data"):
         redacted["data"] = redact_json(redacted["data"])
     return redacted
+
+
+def _redacted_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
+    """What the client sent with a message, without the position the widget shares (only this turn's
+    search needs it; the `location` slot keeps it rounded to about 100 m) and with its text redacted."""
+    return redact_json({key: value for key, value in metadata.items() if key != "position"})
 
 
 def _redacted_entities(entities: list[dict] | None) -> list[dict]:

@@ -28,7 +28,8 @@ def test_purge_on_postgresql(postgres_url):
     result = CliRunner().invoke(main, ["purge", "--older-than", "90d", "--database-url", postgres_url,
                                        "--tracker-url", postgres_url], catch_exceptions=False)
 
-    assert result.output.startswith("Purge : 2 conversations, 1 ticket clos, 3 événements supprimés (antérieurs au ")
+    assert result.output.startswith("Purge : 2 conversations (3 événements de Rasa), 1 ticket clos, "
+                                    "3 événements supprimés (antérieurs au ")
     assert retention_scenario.remaining_conversations(postgres_url) == {"recente": 2, "en-attente": 1}
     left = retention_scenario.remaining_records(sessions)
     engine.dispose()

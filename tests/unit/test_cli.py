@@ -140,7 +140,7 @@ def test_purge_deletes_old_conversations_and_closed_tickets_and_keeps_open_ones(
                                 env={"GUICHET_TRACKER_DATABASE_URL": tracker_url})
 
     assert result.exit_code == 0
-    assert result.output == (f"Purge : 2 conversations, 1 ticket clos, 3 événements supprimés "
+    assert result.output == (f"Purge : 2 conversations (3 événements de Rasa), 1 ticket clos, 3 événements supprimés "
                              f"(antérieurs au {limit}) ; 1 avis anonymisé.\n")
     assert retention_scenario.remaining_conversations(tracker_url) == {"recente": 2, "en-attente": 1}
     left = remaining(database_url)
@@ -159,8 +159,8 @@ def test_purge_dry_run_counts_and_deletes_nothing(tmp_path):
                  "--tracker-url", tracker_url)
 
     assert result.exit_code == 0
-    assert result.output.startswith("Simulation, rien n'est supprimé : 2 conversations, 1 ticket clos, "
-                                    "3 événements à supprimer (antérieurs au ")
+    assert result.output.startswith("Simulation, rien n'est supprimé : 2 conversations (3 événements de Rasa), "
+                                    "1 ticket clos, 3 événements à supprimer (antérieurs au ")
     assert result.output.endswith(") ; 1 avis à anonymiser.\n")
     assert retention_scenario.remaining_conversations(tracker_url) == {
         "ancienne": 2, "moins-ancienne": 1, "recente": 2, "en-attente": 1}
@@ -172,7 +172,8 @@ def test_purge_with_a_longer_retention_keeps_more(tmp_path):
 
     result = run("purge", "--older-than", "180j", "--database-url", database_url, "--tracker-url", tracker_url)
 
-    assert result.output.startswith("Purge : 1 conversation, 0 ticket clos, 2 événements supprimés (antérieurs au ")
+    assert result.output.startswith("Purge : 1 conversation (2 événements de Rasa), 0 ticket clos, 2 événements "
+                                    "supprimés (antérieurs au ")
     assert retention_scenario.remaining_conversations(tracker_url) == {
         "moins-ancienne": 1, "recente": 2, "en-attente": 1}
 
@@ -193,5 +194,18 @@ def test_purge_without_a_tracker_store_yet_does_not_create_one(tmp_path):
 
     assert result.exit_code == 0
     assert "Aucune conversation Rasa à purger" in result.output
-    assert "Purge : 0 conversation, 0 ticket clos, 0 événement supprimés" in result.output
+    assert "Purge : 0 conversation (0 événement de Rasa), 0 ticket clos, 0 événement supprimés" in result.output
     assert not (tmp_path / "rasa-tracker.db").exists()
+
+
+def test_purge_with_an_unreachable_database_says_so_and_deletes_nothing(tmp_path):
+    tracker_url, database_url = purge_scenario(tmp_path)
+
+    result = run("purge", "--database-url", database_url,
+                 "--tracker-url", "postgresql://guichet:secret@127.0.0.1:1/guichet_tracker")
+
+    assert result.exit_code == 1
+    assert result.output.startswith("Purge impossible, rien n'est supprimé : ")
+    assert "secret" not in result.output
+    assert len(remaining(database_url)["tickets"]) == 3
+    assert len(retention_scenario.remaining_conversations(tracker_url)) == 4

@@ -32,7 +32,7 @@ async def run(action, tracker) -> tuple[list[dict], list[dict]]:
         (make_tracker("lure", "inform_location"), "lure"),
         (make_tracker("lurre", "nlu_fallback"), "lurre"),
         (make_tracker("ma position", "inform_location", metadata={"position": {"lat": 48.81, "lon": "3.08"}}),
-         "position:48.81000,3.08000"),
+         "position:48.810,3.080"),
         (make_tracker('/inform_location{"location": "insee:70310"}', "inform_location",
                       entities=[{"entity": "location", "value": "insee:70310"}]), "insee:70310"),
         (make_tracker("je déménage", "topic_demenagement"), None),

@@ -101,7 +101,11 @@ def test_location_queries_kept_between_turns(resolver, query, status, communes):
 def test_a_query_round_trips(resolver):
     lure = resolver.resolve_text("Lure").communes[0]
     assert found(resolver.resolve(commune_query(lure))) == ("found", [("Lure", "70")])
-    assert resolver.resolve(position_query(48.8155, 3.08)).points == [(48.8155, 3.08)]
+    assert resolver.resolve(position_query(48.8155, 3.08)).points == [(48.816, 3.08)]
+
+
+def test_a_shared_position_is_kept_to_about_100_metres():
+    assert position_query(48.815512, 3.083149) == "position:48.816,3.083"
 
 
 def test_a_location_gives_the_points_to_search_from(resolver):

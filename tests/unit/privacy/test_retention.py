@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from assistant.privacy.retention import (
     PurgeReport,
@@ -10,6 +11,7 @@ from assistant.privacy.retention import (
     open_tracker_database,
     parse_retention,
     purge,
+    purge_conversations,
 )
 from tests.unit.privacy import retention_scenario
 
@@ -51,3 +53,27 @@ def test_without_a_tracker_store_the_database_is_still_purged(tmp_path, session_
 
     assert (report.conversations, report.tickets, report.events, report.ratings) == (0, 1, 3, 1)
     assert not (tmp_path / "absent.db").exists()
+
+
+def test_a_conversation_that_goes_on_during_the_purge_is_kept_and_not_counted(tmp_path):
+    tracker_url = f"sqlite:///{tmp_path / 'rasa-tracker.db'}"
+    retention_scenario.populate_tracker(tracker_url)
+    tracker = open_tracker_database(tracker_url)
+
+    def user_writes_again(connection, _cursor, statement, *_):
+        """Between the search for stale conversations and their deletion, « ancienne » gets a new message."""
+        if statement.startswith("DELETE"):
+            connection.exec_driver_sql(
+                "INSERT INTO events (sender_id, type_name, timestamp) VALUES ('ancienne', 'user', "
+                f"{retention_scenario.NOW.timestamp()})")
+
+    event.listen(tracker, "before_cursor_execute", user_writes_again)
+    with tracker.begin() as connection:
+        conversations, _ = purge_conversations(connection=connection, before=retention_scenario.days_ago(90),
+                                               keep={"en-attente"})
+    event.remove(tracker, "before_cursor_execute", user_writes_again)
+    tracker.dispose()
+
+    assert conversations == 1
+    remaining = retention_scenario.remaining_conversations(tracker_url)
+    assert set(remaining) == {"ancienne", "recente", "en-attente"} and remaining["ancienne"] == 3

@@ -31,8 +31,9 @@ def store_at(database, domain: Domain, event_broker: EventBroker | None = None) 
     return RedactingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(database), event_broker=event_broker)
 
 
-def user_message(text: str, entities: list[dict] | None = None) -> UserUttered:
-    return UserUttered(text, intent={"name": "nlu_fallback", "confidence": 1.0}, entities=entities or [])
+def user_message(text: str, entities: list[dict] | None = None, metadata: dict | None = None) -> UserUttered:
+    return UserUttered(text, intent={"name": "nlu_fallback", "confidence": 1.0}, entities=entities or [],
+                       metadata=metadata)
 
 
 def stored_rows(database) -> list[tuple[str, dict]]:
@@ -73,6 +74,22 @@ async def test_a_message_is_written_masked_and_read_back_masked_while_the_turn_k
     assert not any("3000" in row or "FR76" in row or "FR7630006000011234567890189" in row for row in raw)
     assert [row for row in raw if "marie@exemple.fr" in row] == [raw[3]]
     assert rows[1][1]["text"] == MASKED
+
+
+async def test_the_shared_position_is_not_stored_and_other_metadata_is_masked(tmp_path, domain):
+    database = tmp_path / "tracker.db"
+    store = store_at(database, domain)
+    tracker = await store.get_or_create_tracker("paul")
+    metadata = {"position": {"lat": 48.81551, "lon": 3.08312}, "page": "contact 06 12 34 56 78"}
+    tracker.update(user_message("/inform_location", metadata=metadata))
+
+    await store.save(tracker)
+
+    assert tracker.latest_message.metadata["position"] == {"lat": 48.81551, "lon": 3.08312}  # this turn's search
+    stored = await store_at(database, domain).retrieve("paul")
+    user = next(event for event in stored.events if isinstance(event, UserUttered))
+    assert user.metadata == user.parse_data["metadata"] == {"page": f"contact {PHONE_PLACEHOLDER}"}
+    assert "48.815" not in json.dumps(stored_rows(database))
 
 
 async def test_each_save_writes_only_the_new_events_of_the_turn(tmp_path, domain):
