@@ -8,7 +8,9 @@ Redis (`GUICHET_RATE_LIMIT_STORAGE`) when several replicas must share them.
 
 Fixed windows: one INCR per request, and the window's end, hence `Retry-After`, is known exactly; a burst
 straddling two windows may reach twice the limit, which is harmless for this purpose. A storage that fails
-lets requests through (and logs it): an unthrottled assistant is better than a silent one.
+lets requests through: an unthrottled assistant is better than a silent one. The web servers call it from
+their event loop, synchronously, so an unreachable Redis would stall every request for its timeout: after a
+failure the storage is left alone for `STORAGE_COOL_DOWN_SECONDS` (a circuit breaker), then tried again.
 
 No Rasa or web framework import here: the adapters pass the peer address and the X-Forwarded-For header.
 """
@@ -19,8 +21,9 @@ import ipaddress
 import logging
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
@@ -35,6 +38,8 @@ DEFAULT_LOGIN_LIMIT = "10/minute"
 DEFAULT_STORAGE = "memory://"
 # A Redis that does not answer must not hold a citizen's request for long: fail open quickly.
 REDIS_TIMEOUT_SECONDS = 0.5
+# After a storage failure, requests pass uncounted this long before one of them tries the storage again.
+STORAGE_COOL_DOWN_SECONDS = 30.0
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -62,6 +67,27 @@ def parse_limits(text: str, variable: str) -> list[RateLimitItem]:
         return list(parse_many(text))
     except ValueError:
         raise RateLimitError(f"{variable} invalide : « {text} » (exemple : 30/minute, ou 5/second;100/hour).") from None
+
+
+def shown_uri(uri: str) -> str:
+    """The storage URI with any password (`redis://:secret@host`, `?password=secret`) replaced by `***`: the
+    URI goes into logs and error messages, which operators paste into tickets."""
+    try:
+        parts = urlsplit(uri)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: show nothing past the scheme rather than a secret
+        return f"{uri.partition(':')[0]}://***"
+    netloc = parts.netloc
+    if parts.password is not None:
+        user_info, _, host = netloc.rpartition("@")
+        netloc = f"{user_info.partition(':')[0]}:***@{host}"
+    hidden = [(key, "***" if "password" in key.lower() else value) for key, value in query]
+    if netloc == parts.netloc and hidden == query:
+        return uri  # nothing to hide: keep the text exactly as the operator wrote it
+    # Rebuilt by hand: urlunsplit drops the empty host of "redis+unix:///path", a scheme it does not know.
+    query = f"?{urlencode(hidden, safe='*')}" if hidden else ""
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return f"{parts.scheme}://{netloc}{parts.path}{query}{fragment}"
 
 
 def parse_networks(entries: Iterable[str]) -> tuple[IpNetwork, ...]:
@@ -123,19 +149,25 @@ def login_refusal_page(seconds: int) -> str:
 class RateLimiter:
     """Counts requests per client and kind; `hit` says how long to wait once a budget is spent."""
 
-    def __init__(self, settings: RateLimitSettings | None = None):
+    def __init__(self, settings: RateLimitSettings | None = None, clock: Callable[[], float] = time.monotonic):
+        """`clock` times the storage's cool-down after a failure; tests pass one they can move forward."""
         self.settings = settings or RateLimitSettings()
+        self.clock = clock
+        self.storage_retry_at: float | None = None  # set while the storage is failing: when to try it again
         self.rules = {PUBLIC: parse_limits(self.settings.public, "GUICHET_RATE_LIMIT"),
                       POLLING: parse_limits(self.settings.polling, "GUICHET_RATE_LIMIT_POLLING"),
                       LOGIN: parse_limits(self.settings.login, "GUICHET_RATE_LIMIT_LOGIN")}
         self.trusted_proxies = parse_networks(self.settings.trusted_proxies)
         uri = self.settings.storage_uri
+        self.shown_storage_uri = shown_uri(uri)
         options = ({"socket_timeout": REDIS_TIMEOUT_SECONDS, "socket_connect_timeout": REDIS_TIMEOUT_SECONDS}
                    if uri.startswith(("redis://", "rediss://", "redis+unix://")) else {})
         try:
             self.storage = storage_from_string(uri, **options)
         except Exception as error:  # limits raises ConfigurationError for an unknown scheme
-            raise RateLimitError(f"GUICHET_RATE_LIMIT_STORAGE invalide : « {uri} » ({error}).") from None
+            reason = str(error).replace(uri, self.shown_storage_uri)  # limits quotes the URI it refuses
+            raise RateLimitError(f"GUICHET_RATE_LIMIT_STORAGE invalide : « {self.shown_storage_uri} » ({reason}).") \
+                from None
         self.strategy = FixedWindowRateLimiter(self.storage)
 
     def is_trusted(self, address: IpAddress) -> bool:
@@ -162,25 +194,30 @@ class RateLimiter:
 
     def hit(self, kind: str, scope: str, client: str) -> int | None:
         """Count one request of `kind` ("public", "polling", "login") to `scope` (an endpoint family);
-        None while within the limits, else the seconds to wait before the next request is accepted."""
+        None while within the limits, else the seconds to wait before the next request is accepted.
+
+        While the storage is failing, requests pass without reaching it until the cool-down ends; then the
+        next request tries it (only one: the callers run it on their event loop, one request at a time).
+        The outage is logged once when it starts and once when it ends, not on every request."""
+        if self.storage_retry_at is not None and self.clock() < self.storage_retry_at:
+            return None
         identifiers = (self.settings.key_prefix, scope, client)
         try:
             refused = [rule for rule in self.rules[kind] if not self.strategy.hit(rule, *identifiers)]
-            if not refused:
-                return None
-            return max(self.retry_after(rule, identifiers) for rule in refused)
+            wait = max(self.retry_after(rule, identifiers) for rule in refused) if refused else None
         except Exception:  # noqa: BLE001 - a storage outage must not refuse or break citizens' requests
-            logger.warning("Limitation de débit indisponible (%s) : requête acceptée", self.settings.storage_uri,
-                           exc_info=True)
+            if self.storage_retry_at is None:
+                logger.warning("Limitation de débit indisponible (%s) : requêtes acceptées sans compter, nouvel "
+                               "essai dans %g s", self.shown_storage_uri, STORAGE_COOL_DOWN_SECONDS, exc_info=True)
+            self.storage_retry_at = self.clock() + STORAGE_COOL_DOWN_SECONDS
             return None
+        if self.storage_retry_at is not None:
+            logger.info("Limitation de débit rétablie (%s) : requêtes de nouveau comptées", self.shown_storage_uri)
+            self.storage_retry_at = None
+        return wait
 
     def retry_after(self, rule: RateLimitItem, identifiers: tuple[str, ...]) -> int:
         """Seconds until the rule's window ends. Window ends are stored as whole seconds (truncated): one
         more second keeps `Retry-After` on the safe side, never past the window's length."""
         end = self.strategy.get_window_stats(rule, *identifiers)[0]
         return max(1, min(rule.get_expiry(), math.ceil(end - time.time()) + 1))
-
-    def clear(self, kind: str, scope: str, client: str) -> None:
-        """Forget a client's counters (tests, or an operator lifting a block)."""
-        for rule in self.rules[kind]:
-            self.strategy.clear(rule, self.settings.key_prefix, scope, client)

@@ -1,19 +1,25 @@
 from __future__ import annotations
 
+import logging
 import os
+import time
 import uuid
+from collections.abc import Callable
 
 import pytest
 import redis
+from limits.storage import MemoryStorage
 
 from assistant import config
 from assistant.ratelimit import (
     LOGIN,
     POLLING,
     PUBLIC,
+    STORAGE_COOL_DOWN_SECONDS,
     RateLimiter,
     RateLimitError,
     RateLimitSettings,
+    shown_uri,
     too_many_logins,
     too_many_messages,
 )
@@ -22,9 +28,36 @@ REDIS_URL = os.environ.get("GUICHET_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CITIZEN, NEIGHBOUR = "203.0.113.5", "198.51.100.7"
 
 
-def limiter(**settings) -> RateLimiter:
+def limiter(clock: Callable[[], float] = time.monotonic, **settings) -> RateLimiter:
     """A limiter whose counters no other test shares."""
-    return RateLimiter(RateLimitSettings(key_prefix=f"test-{uuid.uuid4().hex}", **settings))
+    return RateLimiter(RateLimitSettings(key_prefix=f"test-{uuid.uuid4().hex}", **settings), clock=clock)
+
+
+class Clock:
+    """A monotonic clock that moves only when the test moves it, so cool-downs pass without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FlakyStorage(MemoryStorage):
+    """Counters in memory that fail as an unreachable Redis does while `down`; `calls` counts the increments
+    tried. Registered under its own scheme, so the limiter builds it from its settings like any storage."""
+
+    STORAGE_SCHEME = ["guichet-test-flaky"]
+
+    def __init__(self, uri: str | None = None, **options) -> None:
+        super().__init__(uri, **options)
+        self.down, self.calls = True, 0
+
+    def incr(self, *args, **kwargs) -> int:
+        self.calls += 1
+        if self.down:
+            raise redis.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        return super().incr(*args, **kwargs)
 
 
 def test_the_61st_message_of_the_minute_is_refused_and_other_clients_go_on():
@@ -100,6 +133,8 @@ def test_a_forged_header_behind_the_proxy_does_not_give_a_fresh_counter():
         ({"login": ""}, "GUICHET_RATE_LIMIT_LOGIN invalide"),
         ({"trusted_proxies": ("nginx",)}, "GUICHET_TRUSTED_PROXIES invalide : « nginx » n'est pas une adresse IP."),
         ({"storage_uri": "ftp://127.0.0.1"}, "GUICHET_RATE_LIMIT_STORAGE invalide : « ftp://127.0.0.1 »"),
+        ({"storage_uri": "ftp://guichet:s3cret@127.0.0.1"},
+         "GUICHET_RATE_LIMIT_STORAGE invalide : « ftp://guichet:***@127.0.0.1 »"),
     ],
 )
 def test_settings_that_cannot_be_understood_are_explained(settings, message):
@@ -107,6 +142,24 @@ def test_settings_that_cannot_be_understood_are_explained(settings, message):
         RateLimiter(RateLimitSettings(**settings))
 
     assert str(refused.value).startswith(message)
+    assert "s3cret" not in str(refused.value)  # the message ends in `guichet web`'s SystemExit, on a console
+
+
+@pytest.mark.parametrize(
+    ("uri", "shown"),
+    [
+        ("redis://:s3cret@redis.internal:6379/1", "redis://:***@redis.internal:6379/1"),
+        ("rediss://guichet:s3cret@redis.internal:6380", "rediss://guichet:***@redis.internal:6380"),
+        ("redis://:p@ss:w0rd@redis.internal:6379/0", "redis://:***@redis.internal:6379/0"),  # unencoded @ and :
+        ("redis+unix:///run/redis.sock?db=1&password=s3cret", "redis+unix:///run/redis.sock?db=1&password=***"),
+        ("redis://guichet@redis.internal:6379/0", "redis://guichet@redis.internal:6379/0"),  # no password
+        ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
+        ("memory://", "memory://"),
+        ("redis://:s3cret@[::1:6379/0", "redis://***"),  # unreadable: nothing past the scheme
+    ],
+)
+def test_the_storage_uri_is_shown_without_its_password(uri, shown):
+    assert shown_uri(uri) == shown
 
 
 def test_settings_come_from_the_environment(monkeypatch):
@@ -126,10 +179,50 @@ def test_settings_come_from_the_environment(monkeypatch):
                                                      trusted_proxies=("127.0.0.1", "10.0.0.0/8"))
 
 
-def test_a_storage_that_fails_lets_requests_through():
-    limits = limiter(public="1/minute", storage_uri="redis://127.0.0.1:1/0")  # nothing listens on port 1
+def test_a_storage_that_fails_lets_requests_through_and_is_logged_once_without_its_password(caplog):
+    clock = Clock()
+    limits = limiter(clock, public="1/minute", storage_uri="redis://:s3cret@127.0.0.1:1/0")  # port 1: closed
+    caplog.set_level(logging.INFO, logger="assistant.ratelimit")
 
     assert [limits.hit(PUBLIC, "rest", CITIZEN) for _ in range(3)] == [None, None, None]
+    clock.now += STORAGE_COOL_DOWN_SECONDS
+    assert limits.hit(PUBLIC, "rest", CITIZEN) is None  # tried again, still refused: the same outage
+
+    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [
+        ("WARNING", "Limitation de débit indisponible (redis://:***@127.0.0.1:1/0) : requêtes acceptées sans "
+                    "compter, nouvel essai dans 30 s")]
+    assert "s3cret" not in caplog.text  # nor in the traceback
+
+
+def test_after_a_storage_failure_requests_pass_without_it_until_the_cool_down_ends(caplog):
+    clock = Clock()
+    limits = limiter(clock, public="2/minute", storage_uri="guichet-test-flaky://")
+    storage = limits.storage
+    caplog.set_level(logging.INFO, logger="assistant.ratelimit")
+
+    assert limits.hit(PUBLIC, "rest", CITIZEN) is None  # fails open
+    assert storage.calls == 1
+    clock.now += STORAGE_COOL_DOWN_SECONDS - 0.1
+    assert [limits.hit(PUBLIC, "rest", client) for client in (CITIZEN, NEIGHBOUR) * 5] == [None] * 10
+    assert storage.calls == 1  # the storage was left alone: no timeout to wait for
+
+    clock.now += 0.1
+    assert limits.hit(PUBLIC, "rest", CITIZEN) is None
+    assert storage.calls == 2  # one request tried it again, in vain
+    assert limits.hit(PUBLIC, "rest", CITIZEN) is None
+    assert storage.calls == 2  # a new cool-down started
+
+    storage.down = False
+    clock.now += STORAGE_COOL_DOWN_SECONDS
+    assert [limits.hit(PUBLIC, "rest", CITIZEN) for _ in range(2)] == [None, None]
+    assert limits.hit(PUBLIC, "rest", CITIZEN) is not None  # counting again: the third message is refused
+    assert storage.calls == 5
+
+    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [
+        ("WARNING", "Limitation de débit indisponible (guichet-test-flaky://) : requêtes acceptées sans compter, "
+                    "nouvel essai dans 30 s"),
+        ("INFO", "Limitation de débit rétablie (guichet-test-flaky://) : requêtes de nouveau comptées"),
+    ]
 
 
 def test_replicas_share_their_counters_through_redis():
@@ -151,7 +244,7 @@ def test_replicas_share_their_counters_through_redis():
         assert sorted(server.keys(f"LIMITER/{prefix}/*")) == [f"LIMITER/{prefix}/rest/{client}/5/1/minute".encode()
                                                               for client in (NEIGHBOUR, CITIZEN)]
     finally:
-        for client in (CITIZEN, NEIGHBOUR):
-            first.clear(PUBLIC, "rest", client)
-        assert server.keys(f"LIMITER/{prefix}/*") == []
+        keys = server.keys(f"LIMITER/{prefix}/*")
+        if keys:
+            server.delete(*keys)
         server.close()
