@@ -6,6 +6,7 @@ import json
 
 import jsonschema
 import pytest
+import yaml
 
 from tests.unit.deploy.files import (
     COMPOSE_ENDPOINTS,
@@ -163,6 +164,25 @@ def test_the_database_url_is_the_same_for_every_role(compose):
 
     assert len(urls) == 1
     assert "GUICHET_DATABASE_URL" not in compose["services"]["rasa"]["environment"]
+
+
+def test_a_maintenance_service_purges_both_databases(compose):
+    services = compose["services"]
+    purge = services["purge"]
+
+    assert purge["profiles"] == ["maintenance"]
+    assert purge["restart"] == "no"
+    assert purge["image"] == services["web"]["image"]
+    assert purge["command"] == ["guichet", "purge", "--older-than", "90d"]
+    assert purge["environment"]["GUICHET_DATABASE_URL"] == services["web"]["environment"]["GUICHET_DATABASE_URL"]
+    # The database where Rasa's replicas keep the conversations.
+    tracker_database = yaml.safe_load(COMPOSE_ENDPOINTS.read_text())["tracker_store"]["db"]
+    assert purge["environment"]["GUICHET_TRACKER_DATABASE_URL"] == (
+        f"postgresql://guichet:{TEST_SECRETS['POSTGRES_PASSWORD']}@postgres:5432/{tracker_database}")
+    assert purge["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert purge["networks"] == ["private"]
+    # Only the maintenance services wait for a profile: `docker compose up` starts everything else.
+    assert {name for name, service in services.items() if "profiles" in service} == {"purge"}
 
 
 def test_only_settings_the_assistant_reads_are_given():

@@ -209,7 +209,8 @@ def test_same_commands_as_compose(documents):
     compose = load_compose()["services"]
     commands = {name: pod_spec(find(documents, kind, workload))["containers"][0]["command"]
                 for name, kind, workload in (("rasa", "Deployment", "rasa"), ("actions", "Deployment", "actions"),
-                                             ("web", "Deployment", "web"), ("init", "Job", "guichet-init"))}
+                                             ("web", "Deployment", "web"), ("init", "Job", "guichet-init"),
+                                             ("purge", "CronJob", "guichet-purge"))}
 
     for name, command in commands.items():
         assert command == compose[name]["command"], name

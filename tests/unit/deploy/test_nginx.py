@@ -28,6 +28,20 @@ def public_servers(http: Directive) -> list[Directive]:
     return [server for server in http.all("server") if listen_port(server) in PUBLIC_PORTS]
 
 
+def https_server(http: Directive) -> Directive:
+    (server,) = [server for server in public_servers(http) if listen_port(server) == "443"]
+    return server
+
+
+def error_pages(server: Directive) -> dict[str, list[str]]:
+    return {directive.args[0]: directive.args[1:] for directive in server.all("error_page")}
+
+
+def named_location(server: Directive, name: str) -> Directive:
+    (location,) = [location for location in server.all("location") if location.args == [name]]
+    return location
+
+
 def proxied_upstream(location: Directive) -> str | None:
     passes = location.all("proxy_pass")
     if not passes:
@@ -62,7 +76,7 @@ def test_public_routes_only_the_rest_channel_goes_to_rasa(http):
     assert len(https) == 1
     locations = {tuple(location.args): location for location in https[0].all("location")}
 
-    assert set(locations) == {("=", "/webhooks/rest/webhook"), ("/",), ("@too_many_requests",)}
+    assert set(locations) == {("=", "/webhooks/rest/webhook"), ("/",), ("@too_many_requests",), ("@too_large",)}
     channel = locations[("=", "/webhooks/rest/webhook")]
     assert channel.one("proxy_pass").args == ["http://rasa_replicas/webhooks/rest/webhook"]
     assert channel.one("limit_except").args == ["POST", "OPTIONS"]
@@ -105,26 +119,49 @@ def test_public_routes_are_rate_limited_per_client_with_a_french_json_429(http):
     assert all(args[0] == "$binary_remote_addr" for args in zones.values())
     assert http.one("limit_req_status").args == ["429"]
 
-    (https,) = [server for server in public_servers(http) if listen_port(server) == "443"]
+    https = https_server(http)
     for location in https.all("location"):
         if location.args[0].startswith("@"):
             continue
         (limit,) = location.all("limit_req")
         assert limit.args[0].removeprefix("zone=") in zones
-    assert https.one("error_page").args == ["429", "=", "@too_many_requests"]
-    named = [location for location in https.all("location") if location.args == ["@too_many_requests"]][0]
+    assert error_pages(https)["429"] == ["=", "@too_many_requests"]
+    named = named_location(https, "@too_many_requests")
     status, body = named.one("return").args
     assert status == "429"
     assert "Trop de requêtes" in json.loads(body)["error"]
     assert named.one("default_type").args[0].startswith("application/json")
 
 
-def test_small_bodies_and_forwarded_headers(http):
-    size = http.one("client_max_body_size").args[0]
+def test_small_bodies_on_the_public_server_only_and_forwarded_headers(http):
+    # Not at http level: it would also apply to the private balancer.
+    assert http.all("client_max_body_size") == []
+    size = https_server(http).one("client_max_body_size").args[0]
     assert size.endswith("k") and int(size[:-1]) <= 64
     headers = {directive.args[0]: directive.args[1] for directive in http.all("proxy_set_header")}
     assert headers["X-Forwarded-For"] == "$proxy_add_x_forwarded_for"
     assert headers["X-Forwarded-Proto"] == "$scheme"
+
+
+def test_the_public_server_refuses_a_large_body_with_a_french_json_413(http):
+    https = https_server(http)
+
+    assert error_pages(https)["413"] == ["@too_large"]
+    named = named_location(https, "@too_large")
+    status, body = named.one("return").args
+    assert status == "413"
+    assert json.loads(body) == {"error": "Requête trop volumineuse : envoyez un message plus court."}
+    assert named.one("default_type").args[0].startswith("application/json")
+
+
+def test_the_private_action_balancer_has_no_body_limit(http):
+    """Rasa posts the whole tracker to the action servers: a long conversation must not get a 413."""
+    (private,) = [server for server in http.all("server") if listen_port(server) == "5055"]
+
+    assert private.one("client_max_body_size").args == ["0"]
+    assert private.one("proxy_request_buffering").args == ["off"]
+    for location in private.all("location"):
+        assert location.all("client_max_body_size") == []
 
 
 @pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
