@@ -13,7 +13,6 @@ import argparse
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,18 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.cluster.layout import ClusterLayout  # noqa: E402
+from assistant.cluster.processes import free_port  # noqa: E402
 from assistant.cluster.runner import drop_databases, prepare_stores, start_cluster  # noqa: E402
 from assistant.config import structures_source  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SERVER_URL = os.environ.get("GUICHET_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 P95_TARGET_MS = 300
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def stored_user_messages(tracker_url: str, run: str) -> int:

@@ -5,13 +5,19 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from typing import NoReturn
 
 import click
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant import config
 from assistant.cluster.layout import ClusterLayout
 from assistant.cluster.processes import ProcessError
 from assistant.cluster.runner import prepare_stores, start_cluster
+from assistant.db import describe_database_error
+from assistant.knowledge.loader import KnowledgeValidationError
+from assistant.structures.importer import StructureImportError
 
 
 @click.group(help="Plusieurs serveurs Rasa et serveurs d'actions derrière nginx, sur cette machine.")
@@ -35,14 +41,23 @@ def cluster_run(rasa_replicas: int, action_servers: int, port: int, database_url
                            action_ports=tuple(5056 + index for index in range(action_servers)),
                            database_url=database_url, tracker_database_url=tracker_url, redis_url=redis_url)
     click.echo("Préparation de PostgreSQL (démarches, structures)…")
-    prepare_stores(layout, config.structures_source())
+    try:
+        prepare_stores(layout, config.structures_source())
+    except SQLAlchemyError as error:
+        _fail(f"Base de données injoignable ({_shown_url(database_url)}, {_shown_url(tracker_url)}) : "
+              f"{describe_database_error(error)}")
+    except StructureImportError as error:
+        _fail(f"Liste des structures illisible : {error}")
+    except KnowledgeValidationError as error:
+        _fail(f"Base de connaissances invalide (« guichet kb check » détaille) :\n{error}")
     click.echo(f"Démarrage de {rasa_replicas} serveur(s) Rasa et {action_servers} serveur(s) d'actions…")
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the cluster as Ctrl+C does
     try:
         running = start_cluster(layout)
     except ProcessError as error:
-        click.echo(str(error), err=True)
-        sys.exit(1)
+        _fail(str(error))
+    except KeyboardInterrupt:  # start_cluster stops what it started when interrupted
+        _fail("Démarrage interrompu.")
     click.echo(f"Assistant : {layout.public_url}/webhooks/rest/webhook — console : {layout.public_url}/conseiller")
     click.echo(f"Journaux : {layout.workdir / 'logs'} (Ctrl+C pour arrêter)")
     try:
@@ -58,6 +73,15 @@ def cluster_run(rasa_replicas: int, action_servers: int, port: int, database_url
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         running.stop()
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def _shown_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _interrupt(_signal_number: int, _frame: object) -> None:

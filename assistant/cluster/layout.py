@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +67,8 @@ class ClusterLayout:
             (self.workdir / folder).mkdir(exist_ok=True)
         endpoints, nginx = self.workdir / "endpoints.yml", self.workdir / "nginx.conf"
         for path, text in ((endpoints, self.endpoints_yaml()), (nginx, self.nginx_conf())):
-            path.write_text(text)
-            path.chmod(0o600)
+            # Created owner-only before the passwords are written, so no other user can ever read them.
+            path.unlink(missing_ok=True)
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+                file.write(text)
         return endpoints, nginx

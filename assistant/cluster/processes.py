@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -14,6 +15,13 @@ import httpx
 from assistant.config import PROJECT_ROOT
 
 START_TIMEOUT_SECONDS = 300
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now, for servers started side by side by tests and benchmarks."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class ProcessError(RuntimeError):

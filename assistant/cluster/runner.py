@@ -71,6 +71,8 @@ def prepare_stores(layout: ClusterLayout, structures_source: str) -> None:
 
 @dataclass
 class Cluster:
+    """The running processes of one local cluster, stopped together."""
+
     layout: ClusterLayout
     rasa: list[ServerProcess]
     actions: list[ServerProcess]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import uuid
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from assistant.cluster.processes import ProcessError, ServerProcess, start_together
+from assistant.cluster.processes import ProcessError, ServerProcess, free_port, start_together
 from assistant.config import PROJECT_ROOT, SHARED_STRUCTURES_LIST
 from assistant.db import create_database_engine, create_session_factory
 from assistant.structures.importer import import_structures
@@ -22,12 +21,6 @@ from tests.conftest import KNOWLEDGE_DIRECTORY, load_into_sqlite
 MODEL = PROJECT_ROOT / "models" / "guichet.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
 GUICHET = Path(sys.executable).parent / "guichet"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_or_fail(servers: list[ServerProcess]) -> None:

@@ -12,10 +12,10 @@ import pytest
 import requests
 
 from assistant.cluster.layout import ClusterLayout
-from assistant.cluster.processes import ProcessError
+from assistant.cluster.processes import ProcessError, free_port
 from assistant.cluster.runner import Cluster, drop_databases, prepare_stores, start_cluster
 from assistant.config import SHARED_STRUCTURES_LIST
-from tests.e2e.conftest import MODEL, free_port
+from tests.e2e.conftest import MODEL
 from tests.integration.conftest import SERVER_URL
 
 REDIS_URL = os.environ.get("GUICHET_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -16,7 +16,7 @@ import pytest
 import redis
 import requests
 
-from assistant.channel import APOLOGY
+from assistant.answers import APOLOGY
 from assistant.cluster.processes import start_together
 from tests.e2e.cluster.conftest import REDIS_URL, RunningCluster
 from tests.e2e.cluster.test_replicas import user_texts

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -29,6 +30,17 @@ def test_rasa_replicas_share_the_sql_tracker_store_and_the_redis_lock_store(layo
         "login_db": "postgres"}
     assert endpoints["lock_store"] == {"type": "redis", "url": "cache.internal", "port": 6380, "db": 2,
                                        "password": "motdepasse", "key_prefix": "essai"}
+
+
+def test_any_password_is_written_safely(tmp_path):
+    awkward = 'p"a:s\\s #{x}\n'
+    layout = ClusterLayout(tracker_database_url=f"postgresql://guichet:{quote(awkward, safe='')}@db/conversations",
+                           redis_url=f"redis://:{quote(awkward, safe='')}@cache:6379/0", workdir=tmp_path)
+
+    endpoints = yaml.safe_load(layout.endpoints_yaml())
+
+    assert endpoints["tracker_store"]["password"] == endpoints["lock_store"]["password"] == awkward
+    assert endpoints["tracker_store"]["db"] == "conversations"
 
 
 def server_blocks(configuration: str) -> dict[str, str]:
@@ -64,3 +76,14 @@ def test_nginx_accepts_the_configuration(layout):
 
     assert checked.returncode == 0, checked.stderr
     assert oct(nginx_conf.stat().st_mode & 0o777) == "0o600"
+
+
+def test_configuration_files_are_rewritten_owner_only(layout):
+    layout.workdir.mkdir()
+    (layout.workdir / "endpoints.yml").write_text("ancien")
+    (layout.workdir / "endpoints.yml").chmod(0o644)
+
+    endpoints, _ = layout.write_configuration()
+
+    assert oct(endpoints.stat().st_mode & 0o777) == "0o600"
+    assert yaml.safe_load(endpoints.read_text())["lock_store"]["password"] == "motdepasse"

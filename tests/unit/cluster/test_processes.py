@@ -5,8 +5,7 @@ import sys
 import httpx
 import pytest
 
-from assistant.cluster.processes import ProcessError, ServerProcess, start_together
-from tests.e2e.conftest import free_port
+from assistant.cluster.processes import ProcessError, ServerProcess, free_port, start_together
 
 
 def http_server(tmp_path, name: str) -> ServerProcess:
