@@ -19,6 +19,9 @@ FOCUS_MIN_SCORE = 0.2
 LIFE_EVENT_FOCUS_MIN_SCORE = 0.3
 FOCUS_MIN_LEAD = 1.25
 LIST_LENGTH = 5
+# Said instead of silence when a turn fails inside Rasa (assistant/channel.py); the load benchmark counts it.
+APOLOGY = ("Désolé, un problème technique m'empêche de vous répondre pour le moment. Renvoyez votre message "
+           "dans quelques instants ; si le problème persiste, une France Services peut vous aider.")
 
 
 @dataclass

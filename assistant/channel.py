@@ -24,15 +24,20 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant import config
-from assistant.ratelimit import PUBLIC, RateLimiter, too_many_messages
+from assistant.answers import APOLOGY
+from assistant.ratelimit import PUBLIC, RateLimiter, RateLimitError, too_many_messages
+from assistant.text import storable
 
 DEFAULT_MAX_MESSAGE_LENGTH = 2000
-APOLOGY = ("Désolé, un problème technique m'empêche de vous répondre pour le moment. Renvoyez votre message "
-           "dans quelques instants ; si le problème persiste, une France Services peut vous aider.")
 
 
 def max_message_length() -> int:
-    return int(os.environ.get("GUICHET_MAX_MESSAGE_LENGTH") or DEFAULT_MAX_MESSAGE_LENGTH)
+    """`GUICHET_MAX_MESSAGE_LENGTH`, checked: a wrong setting stops Rasa at start with a French message."""
+    text = (os.environ.get("GUICHET_MAX_MESSAGE_LENGTH") or str(DEFAULT_MAX_MESSAGE_LENGTH)).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise SystemExit(f"GUICHET_MAX_MESSAGE_LENGTH invalide « {text} » : un nombre de caractères, par exemple "
+                         f"{DEFAULT_MAX_MESSAGE_LENGTH}.")
+    return int(text)
 
 
 def max_body_size(limit: int) -> int:
@@ -42,8 +47,8 @@ def max_body_size(limit: int) -> int:
 
 
 def unstorable_text(data: Any) -> bool:
-    """Whether a JSON value holds a string no database takes: NUL (PostgreSQL) or a lone surrogate (any
-    UTF-8 encoder), both of which JSON's \\u escapes can carry. Walked without recursion."""
+    """Whether a JSON value holds a string no database takes (assistant.text.storable), keys included;
+    walked without recursion, since the body can nest deeply."""
     pending = [data]
     while pending:
         value = pending.pop()
@@ -52,13 +57,8 @@ def unstorable_text(data: Any) -> bool:
             pending.extend(value.values())
         elif isinstance(value, list):
             pending.extend(value)
-        elif isinstance(value, str):
-            if "\x00" in value:
-                return True
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                return True
+        elif isinstance(value, str) and not storable(value):
+            return True
     return False
 
 
@@ -91,6 +91,8 @@ def request_problem(body: bytes, limit: int) -> tuple[int, str] | None:
 
 
 class GuardedRestInput(RestInput):
+    """Rasa's REST channel behind the checks above, a rate limit per client and the apology for silence."""
+
     def __init__(self, limiter: RateLimiter | None = None) -> None:
         """`limiter` for tests; Rasa builds the channel without arguments, from the environment's settings."""
         super().__init__()
@@ -103,7 +105,10 @@ class GuardedRestInput(RestInput):
     def blueprint(self, on_new_message: Any) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
         limit = max_message_length()
-        limiter = self.limiter or RateLimiter(config.rate_limits())
+        try:
+            limiter = self.limiter or RateLimiter(config.rate_limits())
+        except RateLimitError as error:  # as the web app does: the setting is named, no traceback
+            raise SystemExit(str(error)) from None
 
         @blueprint.middleware("request")
         async def refuse_bad_requests(request: Request) -> HTTPResponse | None:

@@ -1,4 +1,5 @@
-"""Text folding shared by every matcher: people type without accents, in any case, with stray punctuation."""
+"""Text helpers shared across the assistant: folding for every matcher (people type without accents, in any
+case, with stray punctuation) and the check of what a database can store."""
 
 from __future__ import annotations
 
@@ -13,3 +14,15 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
     return _NOT_WORD.sub(" ", without_accents.replace("œ", "oe").replace("æ", "ae")).strip()
+
+
+def storable(value: str) -> bool:
+    """Whether a database can store this text: not with NUL (PostgreSQL refuses it) nor with a lone
+    surrogate (no UTF-8 encoder takes it), both of which JSON's \\u escapes can carry in a request."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

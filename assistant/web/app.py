@@ -54,6 +54,7 @@ from assistant.ratelimit import (
     login_refusal_page,
     too_many_messages,
 )
+from assistant.text import storable
 from assistant.web.rasa_client import RasaClient, RasaUnavailable
 from assistant.web.reference import QuickReference
 
@@ -88,19 +89,11 @@ FRENCH_DETAILS = {
 }
 
 
-def storable(value: str | None) -> str | None:
-    """Refuse what a database cannot store: NUL (PostgreSQL) and lone surrogates (any UTF-8 encoder)."""
-    if value is not None and ("\x00" in value or _has_surrogate(value)):
+def storable_or_refused(value: str | None) -> str | None:
+    """Pydantic validator: text a database cannot store (assistant.text.storable) is a 422, not a 500."""
+    if value is not None and not storable(value):
         raise ValueError("caractères non autorisés")
     return value
-
-
-def _has_surrogate(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def stripped(value: str | None) -> str | None:
@@ -126,7 +119,7 @@ class RatingIn(BaseModel):
     useful: StrictBool
     reason: constr(strict=True, max_length=500, regex=NO_NUL) | None = None
 
-    _storable = validator("sender", "topic", "reason", allow_reuse=True)(storable)
+    _storable = validator("sender", "topic", "reason", allow_reuse=True)(storable_or_refused)
     _stripped = validator("sender", "reason", allow_reuse=True)(stripped)
 
     class Config:

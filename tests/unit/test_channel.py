@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from assistant.channel import APOLOGY, apology_for_silence, request_problem
+from assistant.answers import APOLOGY
+from assistant.channel import GuardedRestInput, apology_for_silence, max_message_length, request_problem
 
 LIMIT = 2000
 
@@ -72,3 +73,21 @@ async def test_a_paused_conversation_stays_silent_and_answers_are_kept():
     assert await apology_for_silence(b"[]", "marie", agent_with(StubTrackerStore(paused=True))) is None
     answer = json.dumps([{"recipient_id": "marie", "text": "Bonjour !"}]).encode()
     assert await apology_for_silence(answer, "marie", agent_with(StubTrackerStore(paused=False))) is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, 2000), ("500", 500), (" 10000 ", 10000)])
+def test_the_message_length_limit_is_read_from_the_environment(monkeypatch, value, expected):
+    if value is None:
+        monkeypatch.delenv("GUICHET_MAX_MESSAGE_LENGTH", raising=False)
+    else:
+        monkeypatch.setenv("GUICHET_MAX_MESSAGE_LENGTH", value)
+    assert max_message_length() == expected
+
+
+@pytest.mark.parametrize(("name", "value"), [("GUICHET_MAX_MESSAGE_LENGTH", "deux mille"),
+                                             ("GUICHET_MAX_MESSAGE_LENGTH", "0"),
+                                             ("GUICHET_RATE_LIMIT", "beaucoup")])
+def test_a_wrong_setting_stops_rasa_with_a_french_message(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit, match=f"^{name}.*« {value} »"):
+        GuardedRestInput().blueprint(lambda message: None)

@@ -171,12 +171,12 @@
       const typing = element("p", { class: "typing", text: "L'assistant écrit" }, element("span", { text: "…" }));
       this.log.append(typing);
       this.scroll();
+      const retry = () => this.send(text, { title, silent: true, metadata });
       try {
         const response = await fetch(`${this.rasaUrl}/webhooks/rest/webhook`, {
           method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ sender: this.state.sender, message: text, ...(metadata ? { metadata } : {}) }),
         });
-        const retry = () => this.send(text, { title, silent: true, metadata });
         if (response.status >= 400 && response.status < 500) {
           // A refusal the server explains in French (too many messages, too long…): shown as it is.
           const refusal = await response.json().catch(() => null);
@@ -192,7 +192,7 @@
         for (const message of messages) this.receive(message);
       } catch (error) {
         typing.remove();
-        this.unavailable(() => this.send(text, { title, silent: true, metadata }));
+        this.unavailable(retry);
       }
     }
 
