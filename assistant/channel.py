@@ -23,12 +23,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant import config
+from assistant import config, rasa_speedups
 from assistant.answers import APOLOGY
 from assistant.ratelimit import PUBLIC, RateLimiter, RateLimitError, too_many_messages
 from assistant.text import storable
 
 DEFAULT_MAX_MESSAGE_LENGTH = 2000
+
+rasa_speedups.install()  # Rasa imports this module (credentials.yml) in every replica, before any turn
 
 
 def max_message_length() -> int:

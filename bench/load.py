@@ -4,13 +4,12 @@ Both configurations run the production topology on loopback (nginx, PostgreSQL t
 store; bench/locustfile.py says what a simulated citizen does) with the same users for the same duration.
 Prints throughput, p50/p95/p99 latency and errors side by side, then checks in the tracker store that every
 message sent was stored (no lost turn).
-Usage: .venv/bin/python bench/load.py [--users 50] [--duration 60] [--json bench/results/load.json]
+Usage: .venv/bin/python bench/load.py [--users 50] [--duration 120] [--json bench/results/load.json]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import subprocess
@@ -44,12 +43,30 @@ def stored_user_messages(tracker_url: str, run: str) -> int:
     return count
 
 
-def aggregated_stats(csv_prefix: Path) -> dict:
-    with open(f"{csv_prefix}_stats.csv", newline="") as stats:
-        row = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
-    return {"requests": int(row["Request Count"]), "errors": int(row["Failure Count"]),
-            "throughput_per_s": float(row["Requests/s"]), "p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]),
-            "p99_ms": float(row["99%"]), "mean_ms": float(row["Average Response Time"])}
+def percentile(response_times: dict[int, int], fraction: float) -> int:
+    """The response time (ms, as Locust rounds it) within which `fraction` of the requests were answered."""
+    total = sum(response_times.values())
+    answered = 0
+    for response_time in sorted(response_times):
+        answered += response_times[response_time]
+        if answered >= fraction * total:
+            return response_time
+    return 0
+
+
+def aggregated_stats(json_file: Path) -> dict:
+    """Figures over every request, from Locust's final statistics (written once all users have stopped)."""
+    entries = json.loads(json_file.read_text())
+    response_times: dict[int, int] = {}
+    for entry in entries:
+        for response_time, count in entry["response_times"].items():
+            response_times[int(response_time)] = response_times.get(int(response_time), 0) + count
+    requests = sum(entry["num_requests"] for entry in entries)
+    seconds = max(entry["last_request_timestamp"] for entry in entries) - min(entry["start_time"] for entry in entries)
+    return {"requests": requests, "errors": sum(entry["num_failures"] for entry in entries),
+            "throughput_per_s": requests / seconds, "p50_ms": percentile(response_times, 0.50),
+            "p95_ms": percentile(response_times, 0.95), "p99_ms": percentile(response_times, 0.99),
+            "mean_ms": sum(entry["total_response_time"] for entry in entries) / requests}
 
 
 def run_configuration(replicas: int, arguments: argparse.Namespace, databases: tuple[str, str], workdir: Path,
@@ -69,16 +86,16 @@ def run_configuration(replicas: int, arguments: argparse.Namespace, databases: t
         for replica in range(replicas):  # the first message of a process loads lazily what it needs
             httpx.post(f"{layout.rasa_url(replica)}/webhooks/rest/webhook",
                        json={"sender": f"warmup-{run}", "message": "bonjour"}, timeout=60)
-        csv_prefix = layout.workdir / "locust"
+        statistics = layout.workdir / "locust.json"
         print(f"{replicas} replica(s): {arguments.users} citizens for {arguments.duration} s…", flush=True)
         subprocess.run(
             [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary",
              "--users", str(arguments.users), "--spawn-rate", str(arguments.spawn_rate),
              "--run-time", f"{arguments.duration}s", "--stop-timeout", "90", "--host", layout.public_url,
-             "--csv", str(csv_prefix), "--loglevel", "WARNING"],
+             "--json-file", str(statistics.with_suffix("")), "--loglevel", "WARNING"],
             env={**os.environ, "GUICHET_LOAD_RUN": run}, check=False, stdout=subprocess.DEVNULL,
         )
-        figures = aggregated_stats(csv_prefix)
+        figures = aggregated_stats(statistics)
     finally:
         cluster.stop()
     figures["stored_user_messages"] = stored_user_messages(layout.tracker_database_url, run)
@@ -90,7 +107,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=5)
-    parser.add_argument("--duration", type=int, default=60, help="seconds of load per configuration")
+    parser.add_argument("--duration", type=int, default=120, help="seconds of load per configuration")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "load.json")
     arguments = parser.parse_args()
 
