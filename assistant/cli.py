@@ -13,13 +13,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import Progress
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant import config
 from assistant.answers import procedure_card
 from assistant.cluster.command import cluster
-from assistant.db import create_database_engine, create_schema, create_session_factory, describe_database_error
+from assistant.db import (
+    create_database_engine,
+    create_schema,
+    create_session_factory,
+    describe_database_error,
+    shown_database_url,
+)
 from assistant.handoff.advisors import AdvisorError, add_advisor
 from assistant.knowledge import KnowledgeBase
 from assistant.knowledge.loader import KnowledgeValidationError, load_knowledge_into_database, read_knowledge
@@ -82,7 +87,7 @@ def kb_load(directory: Path, database_url: str) -> None:
         sys.exit(1)
     finally:
         engine.dispose()
-    where = make_url(database_url).render_as_string(hide_password=True)
+    where = shown_database_url(database_url)
     console.print(
         f"Base de connaissances à jour ({where}) : {summary.partners} partenaires, "
         f"{summary.topics} thèmes, {summary.procedures} démarches."
@@ -260,7 +265,7 @@ def _purge_databases(database_url: str, tracker_url: str, before: datetime, dry_
     tracker = open_tracker_database(tracker_url)
     if tracker is None:
         errors.print("Aucune conversation Rasa à purger : "
-                     f"{escape(make_url(tracker_url).render_as_string(hide_password=True))} n'existe pas.",
+                     f"{escape(shown_database_url(tracker_url))} n'existe pas.",
                      highlight=False, soft_wrap=True)
     engine = create_database_engine(database_url)
     try:

@@ -25,6 +25,11 @@ def create_database_engine(url: str) -> Engine:
     return engine
 
 
+def shown_database_url(url: str) -> str:
+    """The URL as messages and logs may show it: its password replaced by ***."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def describe_database_error(error: SQLAlchemyError) -> str:
     """The driver's first line (« connection refused », « password authentication failed »…), not SQLAlchemy's
     wrapper with its statement and link: what an operator needs to act on."""

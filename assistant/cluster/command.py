@@ -8,14 +8,13 @@ import time
 from typing import NoReturn
 
 import click
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant import config
 from assistant.cluster.layout import ClusterLayout
 from assistant.cluster.processes import ProcessError
 from assistant.cluster.runner import prepare_stores, start_cluster
-from assistant.db import describe_database_error
+from assistant.db import describe_database_error, shown_database_url
 from assistant.knowledge.loader import KnowledgeValidationError
 from assistant.structures.importer import StructureImportError
 
@@ -44,7 +43,7 @@ def cluster_run(rasa_replicas: int, action_servers: int, port: int, database_url
     try:
         prepare_stores(layout, config.structures_source())
     except SQLAlchemyError as error:
-        _fail(f"Base de données injoignable ({_shown_url(database_url)}, {_shown_url(tracker_url)}) : "
+        _fail(f"Base de données injoignable ({shown_database_url(database_url)}, {shown_database_url(tracker_url)}) : "
               f"{describe_database_error(error)}")
     except StructureImportError as error:
         _fail(f"Liste des structures illisible : {error}")
@@ -78,10 +77,6 @@ def cluster_run(rasa_replicas: int, action_servers: int, port: int, database_url
 def _fail(message: str) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(1)
-
-
-def _shown_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def _interrupt(_signal_number: int, _frame: object) -> None:
