@@ -125,7 +125,7 @@ test: kb $(MODEL) $(CHROMIUM) $(AXE) $(NGINX)
 	$(BIN)/rasa data validate --fail-on-warnings --quiet
 	$(BIN)/python -m pytest -q
 
-# Trains guichet's pipeline and the baseline side by side on the held-out evaluation set (~15 min).
+# Trains guichet's pipeline and the baseline side by side on the held-out evaluation set (~26 min).
 bench: kb
 	$(BIN)/python bench/nlu.py
 
