@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -155,6 +156,43 @@ def structures_import(source: str, database_url: str) -> None:
     console.print(
         f"Structures : {report.added} importée(s), {report.updated} mise(s) à jour, {report.removed} retirée(s), "
         f"{len(report.rejected)} rejetée(s) ({report.unchanged} inchangée(s)). Source : {ATTRIBUTION}."
+    )
+
+
+@main.group(help="Fiches « Vos droits et démarches » de service-public.fr (DILA).")
+def sheets() -> None:
+    pass
+
+
+@sheets.command("import", help="Importe ou met à jour les fiches de service-public.fr (archive zip de la DILA).")
+@click.option("--from", "source", default=config.sheets_source, show_default="../shared/data ou service-public.fr",
+              help="Chemin ou URL de l'archive zip des fiches (format XML de la DILA).")
+@database_option
+def sheets_import(source: str, database_url: str) -> None:
+    from assistant.sheets.importer import ATTRIBUTION, SheetImportError, import_sheets
+
+    engine = create_database_engine(database_url)
+    started = time.perf_counter()
+    try:
+        create_schema(engine)
+        with Progress(console=console, transient=True) as progress:
+            report = import_sheets(
+                create_session_factory(engine), source,
+                progress=lambda files: progress.track(files, description="Lecture des fiches"),
+            )
+    except SheetImportError as error:
+        errors.print(f"Import impossible : {escape(str(error))}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    for rejected in report.rejected:
+        errors.print(f"Fichier {escape(rejected.name)} rejeté : {escape(rejected.reason)}", highlight=False,
+                     soft_wrap=True)
+    newest = f", la plus récente du {report.newest:%d/%m/%Y}" if report.newest else ""
+    console.print(
+        f"Fiches : {report.added} importée(s), {report.updated} mise(s) à jour, {report.removed} retirée(s), "
+        f"{len(report.rejected)} rejetée(s) ({report.unchanged} inchangée(s){newest}) "
+        f"en {time.perf_counter() - started:.1f} s. Source : {ATTRIBUTION}.", highlight=False, soft_wrap=True,
     )
 
 

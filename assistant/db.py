@@ -52,6 +52,7 @@ def create_schema(engine: Engine) -> None:
     import assistant.feedback.models  # noqa: F401
     import assistant.handoff.models  # noqa: F401
     import assistant.knowledge.models  # noqa: F401
+    import assistant.sheets.models  # noqa: F401
     import assistant.structures.models  # noqa: F401
 
     Base.metadata.create_all(engine)
