@@ -60,11 +60,14 @@ class SpellingCorrector:
 
     MIN_LENGTH = 4
 
-    def __init__(self, document_frequencies: Counter[str], *, min_frequency: int = 2):
+    def __init__(self, document_frequencies: Counter[str], *, min_frequency: int = 1):
         self._known = document_frequencies
         self._known_stems = set(stems(document_frequencies))
-        self._candidates = [word for word, count in document_frequencies.items()
-                            if count >= min_frequency and len(word) >= self.MIN_LENGTH and not word.isdigit()]
+        # Candidates by length: a word is only compared with words at most `limit` letters longer or shorter.
+        self._by_length: dict[int, list[str]] = {}
+        for word, count in document_frequencies.items():
+            if count >= min_frequency and len(word) >= self.MIN_LENGTH and not word.isdigit():
+                self._by_length.setdefault(len(word), []).append(word)
 
     @classmethod
     def from_texts(cls, folded_texts: Iterable[str]) -> SpellingCorrector:
@@ -81,8 +84,9 @@ class SpellingCorrector:
         if stems([word])[0] in self._known_stems:
             return word
         limit = 2 if len(word) >= 8 else 1
-        matches = process.extract(word, self._candidates, scorer=Levenshtein.distance, score_cutoff=limit,
-                                  limit=8)
+        candidates = [candidate for length in range(len(word) - limit, len(word) + limit + 1)
+                      for candidate in self._by_length.get(length, ())]
+        matches = process.extract(word, candidates, scorer=Levenshtein.distance, score_cutoff=limit, limit=8)
         if not matches:
             return word
         best_distance = min(distance for _, distance, _ in matches)

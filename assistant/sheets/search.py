@@ -29,6 +29,9 @@ from assistant.sheets.synonyms import QueryRewriter
 from assistant.text import fold
 
 FIELDS = ("title", "description", "context", "headings", "body")
+# Besides whole fields, each section (its title and text) is indexed on its own; a sheet scores as its best
+# section, so that a question about one part of a long sheet is not diluted by the rest of it.
+SECTION_FIELD = "section"
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,12 @@ class SheetSearch:
             index = bm25s.BM25(k1=self.settings.bm25_k1, b=self.settings.bm25_b)
             index.index([analyse(values[name]) or [""] for values in fields], show_progress=False)
             self._indexes[name] = index
+        section_texts = [(position, fold(f"{section.title} {section.text}")) for position, sheet in enumerate(sheets)
+                         for section in sheet.sections]
+        self._section_owner = np.array([position for position, _ in section_texts], dtype=np.int64)
+        sections = bm25s.BM25(k1=self.settings.bm25_k1, b=self.settings.bm25_b)
+        sections.index([analyse(text) or [""] for _, text in section_texts] or [[""]], show_progress=False)
+        self._indexes[SECTION_FIELD] = sections
         self._family_weights = np.array([self.settings.family_weights.get(summary.family, 1.0)
                                          for summary in self.sheets], dtype=np.float32)
         self._embedder = embedder
@@ -216,7 +225,13 @@ class SheetSearch:
         for name, weight in self.settings.field_weights.items():
             index = self._indexes[name]
             known = [stem for stem in stems if stem in index.vocab_dict]
-            if known and weight:
+            if not known or not weight:
+                continue
+            if name == SECTION_FIELD:
+                best = np.zeros(len(self.sheets), dtype=np.float32)
+                np.maximum.at(best, self._section_owner, index.get_scores(known)[:len(self._section_owner)])
+                total += weight * best
+            else:
                 total += weight * index.get_scores(known)
         return total
 
