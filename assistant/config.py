@@ -49,6 +49,12 @@ def sheets_source() -> str:
     return str(SHARED_SHEETS_ARCHIVE) if SHARED_SHEETS_ARCHIVE.exists() else LIVE_SHEETS_ARCHIVE
 
 
+def sheets_dense() -> bool:
+    """Mix e5 vectors into the sheets' search (`GUICHET_SHEETS_DENSE=1`): a few points of accuracy for about
+    20 ms of CPU per question (bench/open.py); off by default, the lexical search answers alone."""
+    return os.environ.get("GUICHET_SHEETS_DENSE", "").lower() in ("1", "true", "yes")
+
+
 def cache_directory() -> Path:
     """Where results computed from data are kept between starts, keyed by their input's content
     (`GUICHET_CACHE_DIR`; `var/cache/` by default): the sheets' embeddings, for example."""

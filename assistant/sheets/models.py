@@ -24,6 +24,7 @@ class SheetRow(Base):
     links = Column(JSON, nullable=False)  # ids of the other sheets it points to
     services = Column(JSON, nullable=False)  # [{"id", "title", "url", "kind"}, …]
     questions = Column(JSON, nullable=False)  # [["F12567", "Quels recours si mon dossier est rejeté ?"], …]
+    anchors = Column(JSON, nullable=False)  # [["F18605", "l'autorité parentale"], …]: how it names other sheets
     service_url = Column(Text)
     cerfa = Column(String(40))
     content_hash = Column(String(64), nullable=False)  # sha256 of the parser version and the XML file

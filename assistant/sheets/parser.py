@@ -52,6 +52,10 @@ FAMILIES = {
     "Simulateur": "simulateur",
     "Outil de recherche": "simulateur",
 }
+# How a family is named to a citizen or an advisor.
+FAMILY_LABELS = {"fiche": "Fiche pratique", "question": "Question-réponse", "dossier": "Dossier",
+                 "teleservice": "Téléservice", "formulaire": "Formulaire", "modele": "Modèle de document",
+                 "simulateur": "Simulateur"}
 # Elements whose text is not the sheet's own content: navigation, glossary, references, guided-form logic.
 _NOT_CONTENT = frozenset({
     "Condition", "estVrai", "estIndefini", "affecteVrai", "affecteFaux", "SiSelectionne", "Variable",
@@ -125,6 +129,7 @@ class Sheet:
     service_url: str | None = None  # for a téléservice, form or simulator: where it is
     cerfa: str | None = None
     questions: tuple[tuple[str, str], ...] = field(default=())  # (id, question) of the related Q&A sheets
+    anchors: tuple[tuple[str, str], ...] = ()  # (id, words) of its links to other sheets: how it names them
 
     @property
     def url(self) -> str:
@@ -183,6 +188,7 @@ def parse_sheet(content: bytes) -> Sheet:
         dossier_part=_clean(root.findtext("SousDossierPere")),
         sections=sections,
         links=_links(root, sheet_id),
+        anchors=_anchors(root, sheet_id),
         services=services,
         service_url=_service_url(root),
         cerfa=_clean(root.findtext("NumeroCerfa")) or None,
@@ -226,6 +232,19 @@ def _links(root: Element, own_id: str) -> tuple[str, ...]:
         target = (relation.text or "").split()[-1:]
         if target and SHEET_ID.match(target[0]) and target[0] != own_id:
             found.setdefault(target[0], None)
+    return tuple(found)
+
+
+def _anchors(root: Element, own_id: str) -> tuple[tuple[str, str], ...]:
+    """The words a sheet uses to point to other sheets (« l'autorité parentale » for F18605; a dossier's « Carte
+    perdue » for F1344), once each: other words for a sheet's subject than its own title."""
+    found: dict[tuple[str, str], None] = {}
+    for tag, attribute in (("LienInterne", "LienPublication"), ("Fiche", "ID")):
+        for element in root.iter(tag):
+            target = (element.get(attribute) or "").strip()
+            words = _clean("".join(element.itertext()) if tag == "LienInterne" else element.text)
+            if SHEET_ID.match(target) and target != own_id and words:
+                found.setdefault((target, words), None)
     return tuple(found)
 
 

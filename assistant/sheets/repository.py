@@ -19,7 +19,8 @@ def row_values(sheet: Sheet, content_hash: str) -> dict:
         "breadcrumb": [list(level) for level in sheet.breadcrumb], "themes": list(sheet.themes),
         "dossier_part": sheet.dossier_part, "sections": [section.to_json() for section in sheet.sections],
         "links": list(sheet.links), "services": [service.to_json() for service in sheet.services],
-        "questions": [list(question) for question in sheet.questions], "service_url": sheet.service_url,
+        "questions": [list(question) for question in sheet.questions],
+        "anchors": [list(anchor) for anchor in sheet.anchors], "service_url": sheet.service_url,
         "cerfa": sheet.cerfa, "content_hash": content_hash,
     }
 
@@ -33,6 +34,7 @@ def sheet_from_row(row: SheetRow) -> Sheet:
         sections=tuple(Section.from_json(section) for section in row.sections), links=tuple(row.links),
         services=tuple(OnlineService.from_json(service) for service in row.services), service_url=row.service_url,
         cerfa=row.cerfa, questions=tuple(tuple(question) for question in row.questions),
+        anchors=tuple(tuple(anchor) for anchor in row.anchors),
     )
 
 

@@ -15,12 +15,14 @@ costs a few sparse products, one small-model forward pass and a dot product with
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 import bm25s
 import numpy as np
+from scipy import sparse
 
 from assistant.sheets.analysis import SpellingCorrector, analyse
 from assistant.sheets.embeddings import Embedder
@@ -28,7 +30,7 @@ from assistant.sheets.parser import Sheet, family_of, live_url
 from assistant.sheets.synonyms import QueryRewriter
 from assistant.text import fold
 
-FIELDS = ("title", "description", "context", "headings", "body")
+FIELDS = ("title", "description", "context", "headings", "body", "anchors")
 # Besides whole fields, each section (its title and text) is indexed on its own; a sheet scores as its best
 # section, so that a question about one part of a long sheet is not diluted by the rest of it.
 SECTION_FIELD = "section"
@@ -39,8 +41,10 @@ class SearchSettings:
     """How a question is matched; the defaults are the configuration `bench/open.py` measured best."""
 
     field_weights: Mapping[str, float] = field(default_factory=lambda: {
-        "title": 1.0, "description": 0.5, "context": 0.3, "headings": 0.3, "body": 0.3})
+        "title": 1.0, "description": 0.3, "context": 0.3, "headings": 0.1, "body": 0.3, "section": 1.0,
+        "anchors": 0.1})
     rewrite: bool = True  # chat spellings and synonyms from synonyms.yml
+    addition_weight: float = 1.0  # weight of the official terms the synonyms add, against the person's own words
     correct_spelling: bool = True
     dense_weight: float = 0.5  # share of the e5 score in the fusion (0: lexical only, 1: dense only)
     fusion: str = "weighted"  # "weighted" (min-max normalised scores) or "rrf" (reciprocal rank fusion)
@@ -75,7 +79,8 @@ class SheetSummary:
 @dataclass(frozen=True)
 class SheetHit:
     sheet: SheetSummary
-    score: float  # the fused score, comparable between questions: see `SheetSearch.search`
+    score: float  # the ranking score (fused, relative to the other sheets for this question)
+    confidence: float  # how well the sheet covers the question, comparable between questions (0 to 1)
 
 
 @dataclass(frozen=True)
@@ -86,17 +91,48 @@ class ScoredQuestion:
     lexical: np.ndarray
     dense: np.ndarray | None
     fused: np.ndarray
+    coverage: np.ndarray  # share of the question's own words (weighted by rarity) each sheet contains
 
 
-def search_fields(sheet: Sheet) -> dict[str, str]:
-    """The folded text of each field the lexical index weighs."""
-    return {
+def incoming_anchors(sheets: Sequence[Sheet]) -> dict[str, list[str]]:
+    """For each sheet, the words other sheets use when they link to it (each wording once)."""
+    found: dict[str, dict[str, None]] = {}
+    for sheet in sheets:
+        for target, words in sheet.anchors:
+            found.setdefault(target, {})[words] = None
+    return {target: list(words) for target, words in found.items()}
+
+
+@dataclass
+class AnalysedSheet:
+    """A sheet's folded text (for the typo corrector's vocabulary) and stems of each field and section."""
+
+    words: set[str]
+    fields: dict[str, list[str]]
+    sections: list[list[str]]
+
+
+def analyse_sheet(sheet: Sheet, anchors: Sequence[str] = ()) -> AnalysedSheet:
+    """Fold and stem a sheet once: the body and the section titles come from the sections' own stems."""
+    folded = {
         "title": fold(f"{sheet.title} {sheet.cerfa or ''}"),
         "description": fold(sheet.description),
         "context": fold(" ".join([title for _, title in sheet.breadcrumb] + [sheet.dossier_part])),
-        "headings": fold(" ".join(section.title for section in sheet.sections)),
-        "body": fold(" ".join(section.text for section in sheet.sections)),
+        "anchors": fold(" ".join(anchors)),
     }
+    fields = {name: analyse(text) for name, text in folded.items()}
+    words = set(" ".join(folded.values()).split())
+    sections = []
+    fields["headings"], fields["body"] = [], []
+    for section in sheet.sections:
+        title, text = fold(section.title), fold(section.text)
+        words.update(title.split())
+        words.update(text.split())
+        title_stems, text_stems = analyse(title), analyse(text)
+        fields["headings"] += title_stems
+        fields["body"] += text_stems
+        sections.append(title_stems + text_stems)
+    return AnalysedSheet(words, fields, sections)
 
 
 def passage(sheet: Sheet) -> str:
@@ -122,22 +158,23 @@ class SheetSearch:
                                     sheet.themes) for sheet in sheets]
         self._position = {summary.id: index for index, summary in enumerate(self.sheets)}
         self._rewriter = rewriter if rewriter is not None else QueryRewriter.from_file()
-        fields = [search_fields(sheet) for sheet in sheets]
-        self._spelling = SpellingCorrector.from_texts(
-            " ".join(values.values()) for values in fields)
+        anchors = incoming_anchors(sheets)
+        analysed = [analyse_sheet(sheet, anchors.get(sheet.id, ())) for sheet in sheets]
+        self._spelling = SpellingCorrector(Counter(word for sheet in analysed for word in sheet.words))
         self._synonym_words = {word for entry in self._rewriter.synonyms for form in entry.written
                                for word in form.split()}
         self._indexes: dict[str, bm25s.BM25] = {}
         for name in FIELDS:
-            index = bm25s.BM25(k1=self.settings.bm25_k1, b=self.settings.bm25_b)
-            index.index([analyse(values[name]) or [""] for values in fields], show_progress=False)
-            self._indexes[name] = index
-        section_texts = [(position, fold(f"{section.title} {section.text}")) for position, sheet in enumerate(sheets)
-                         for section in sheet.sections]
-        self._section_owner = np.array([position for position, _ in section_texts], dtype=np.int64)
-        sections = bm25s.BM25(k1=self.settings.bm25_k1, b=self.settings.bm25_b)
-        sections.index([analyse(text) or [""] for _, text in section_texts] or [[""]], show_progress=False)
-        self._indexes[SECTION_FIELD] = sections
+            if not self.settings.field_weights.get(name):
+                continue  # a field that weighs nothing is not indexed (the benchmark's title-only baseline)
+            self._indexes[name] = self._bm25([sheet.fields[name] for sheet in analysed])
+        self._presence, self._stem_column = _presence_matrix(
+            [set().union(*sheet.fields.values()) for sheet in analysed])
+        self._document_frequency = np.asarray(self._presence.sum(axis=0)).ravel()
+        owners = [position for position, sheet in enumerate(analysed) for _ in sheet.sections]
+        self._section_owner = np.array(owners, dtype=np.int64)
+        if owners and self.settings.field_weights.get(SECTION_FIELD):
+            self._indexes[SECTION_FIELD] = self._bm25([stems for sheet in analysed for stems in sheet.sections])
         self._family_weights = np.array([self.settings.family_weights.get(summary.family, 1.0)
                                          for summary in self.sheets], dtype=np.float32)
         self._embedder = embedder
@@ -158,6 +195,11 @@ class SheetSearch:
         self._embedder = embedder or self._embedder
         self._vectors = np.ascontiguousarray(passage_vectors, dtype=np.float32)
 
+    def _bm25(self, documents: list[list[str]]) -> bm25s.BM25:
+        index = bm25s.BM25(k1=self.settings.bm25_k1, b=self.settings.bm25_b)
+        index.index([tokens or [""] for tokens in documents], show_progress=False)
+        return index
+
     def with_settings(self, settings: SearchSettings) -> SheetSearch:
         """The same index scored differently (the family weights and the fusion; not the BM25 parameters)."""
         other = object.__new__(SheetSearch)
@@ -169,18 +211,27 @@ class SheetSearch:
 
     def lexical_text(self, text: str) -> str:
         """The question as the lexical index reads it: normalised, typos corrected, official terms added."""
+        own, added = self._lexical_parts(text)
+        return " ".join([own, *added])
+
+    def _lexical_parts(self, text: str) -> tuple[str, list[str]]:
         if not self.settings.rewrite:
             words = fold(text)
-            return self._spelling.correct_text(words) if self.settings.correct_spelling else words
+            return (self._spelling.correct_text(words) if self.settings.correct_spelling else words), []
         normalised = self._rewriter.normalise(text)
         if self.settings.correct_spelling:
             normalised = " ".join(word if word in self._synonym_words else self._spelling.correct(word)
                                   for word in normalised.split())
-        return " ".join([normalised, *self._rewriter.additions(normalised)])
+        return normalised, self._rewriter.additions(normalised)
 
     def score(self, text: str) -> ScoredQuestion:
-        lexical_text = self.lexical_text(text)
-        lexical = self._lexical_scores(analyse(lexical_text))
+        own, added = self._lexical_parts(text)
+        own_stems = list(dict.fromkeys(analyse(own)))
+        added_stems = [stem for stem in dict.fromkeys(analyse(" ".join(added))) if stem not in own_stems]
+        lexical = self._lexical_scores(own_stems)
+        if added_stems and self.settings.addition_weight:
+            lexical += self.settings.addition_weight * self._lexical_scores(added_stems)
+        lexical_text = " ".join([own, *added])
         dense = None
         weight = self.settings.dense_weight
         if self.has_vectors and weight > 0:
@@ -194,14 +245,15 @@ class SheetSearch:
             fused = _reciprocal_ranks(lexical, self.settings.rrf_k) + _reciprocal_ranks(dense, self.settings.rrf_k)
         else:
             fused = (1 - weight) * _min_max(lexical) + weight * _min_max(dense)
-        return ScoredQuestion(lexical_text, lexical, dense, fused * self._family_weights)
+        return ScoredQuestion(lexical_text, lexical, dense, fused * self._family_weights, self._coverage(own_stems))
 
     def search(
         self, text: str, *, limit: int = 3, families: Iterable[str] | None = None, theme: str | None = None,
     ) -> list[SheetHit]:
         """The best sheets for a question, best first; `families` (fiche, question, dossier, teleservice,
         formulaire, modele, simulateur) and `theme` (« Famille », « Travail »…) restrict them."""
-        scores = self.score(text).fused
+        scored = self.score(text)
+        scores = scored.fused
         allowed = set(families) if families is not None else None
         order = np.argsort(-scores, kind="stable")
         hits: list[SheetHit] = []
@@ -213,7 +265,7 @@ class SheetSearch:
                 continue
             if theme is not None and theme not in summary.themes:
                 continue
-            hits.append(SheetHit(summary, float(scores[position])))
+            hits.append(SheetHit(summary, float(scores[position]), float(scored.coverage[position])))
         return hits
 
     def summary(self, sheet_id: str) -> SheetSummary | None:
@@ -223,7 +275,9 @@ class SheetSearch:
     def _lexical_scores(self, stems: list[str]) -> np.ndarray:
         total = np.zeros(len(self.sheets), dtype=np.float32)
         for name, weight in self.settings.field_weights.items():
-            index = self._indexes[name]
+            index = self._indexes.get(name)
+            if index is None:
+                continue
             known = [stem for stem in stems if stem in index.vocab_dict]
             if not known or not weight:
                 continue
@@ -234,6 +288,36 @@ class SheetSearch:
             else:
                 total += weight * index.get_scores(known)
         return total
+
+
+    def _coverage(self, stems: list[str]) -> np.ndarray:
+        """For each sheet, the share of the question's words it contains, each word weighing its rarity (idf);
+        words the corpus never uses count in full against every sheet (« blanquette »)."""
+        coverage = np.zeros(len(self.sheets), dtype=np.float32)
+        total = 0.0
+        count = len(self.sheets)
+        for stem in stems:
+            column = self._stem_column.get(stem)
+            frequency = self._document_frequency[column] if column is not None else 0
+            idf = float(np.log(1 + (count - frequency + 0.5) / (frequency + 0.5)))
+            total += idf
+            if column is not None:
+                start, end = self._presence.indptr[column], self._presence.indptr[column + 1]
+                coverage[self._presence.indices[start:end]] += idf
+        return coverage / total if total else coverage
+
+
+def _presence_matrix(stem_sets: list[set[str]]) -> tuple[sparse.csc_matrix, dict[str, int]]:
+    """Sheets × stems, 1 where a sheet uses a stem in any field: which sheets hold a word, in one slice."""
+    columns: dict[str, int] = {}
+    rows, cols = [], []
+    for row, stems in enumerate(stem_sets):
+        for stem in stems:
+            rows.append(row)
+            cols.append(columns.setdefault(stem, len(columns)))
+    matrix = sparse.csc_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                               shape=(len(stem_sets), max(len(columns), 1)))
+    return matrix, columns
 
 
 def _min_max(scores: np.ndarray) -> np.ndarray:

@@ -10,7 +10,8 @@ from tests.unit.sheets.conftest import simple_sheet
 
 CORPUS = [
     simple_sheet("F1342", "Carte d'identité d'un mineur : première demande",
-                 "L'enfant et son responsable se rendent en mairie avec un justificatif de domicile.",
+                 "Pour la carte d'identité d'un enfant, l'enfant et son responsable se rendent en mairie avec un "
+                 "justificatif de domicile.",
                  description="Pour faire la carte d'identité d'un enfant mineur, il faut aller en mairie."),
     simple_sheet("F21032", "Que doit faire un étranger en cas de perte de sa carte de séjour ?",
                  "En cas de perte de sa carte de séjour, l'étranger déclare la perte au commissariat et demande un "
