@@ -220,9 +220,11 @@ def _embed_imported_sheets(database_url: str) -> None:
     started = time.perf_counter()
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Vecteurs e5 des fiches", total=None)
-        _, computed, _ = embed_sheets(imported, config.cache_directory(),
-                                      progress=lambda done, total: progress.update(task, completed=done, total=total))
-    console.print(f"Vecteurs e5 : {computed} calculé(s), {len(imported) - computed} lu(s) dans le cache "
+        embedded = embed_sheets(imported, config.cache_directory(),
+                                progress=lambda done, total: progress.update(task, completed=done, total=total))
+    computed = embedded.computed
+    console.print(f"Vecteurs e5 : {computed} texte(s) calculé(s), {len(embedded.owners) - computed} lu(s) "
+                  f"dans le cache "
                   f"({config.cache_directory()}) en {time.perf_counter() - started:.1f} s.", highlight=False,
                   soft_wrap=True)
 

@@ -22,7 +22,6 @@ from datetime import date
 
 import bm25s
 import numpy as np
-from scipy import sparse
 
 from assistant.sheets.analysis import SpellingCorrector, analyse
 from assistant.sheets.embeddings import Embedder
@@ -31,6 +30,10 @@ from assistant.sheets.synonyms import QueryRewriter
 from assistant.text import fold
 
 FIELDS = ("title", "description", "context", "headings", "body", "anchors")
+# The confidence scale: a raw lexical score of 15 (with the default weights) is a half-sure match; e5 puts
+# unrelated French texts at a cosine of about 0.8, so only what is above counts.
+LEXICAL_HALF_CONFIDENCE = 15.0
+DENSE_FLOOR = 0.8
 # Besides whole fields, each section (its title and text) is indexed on its own; a sheet scores as its best
 # section, so that a question about one part of a long sheet is not diluted by the rest of it.
 SECTION_FIELD = "section"
@@ -80,7 +83,7 @@ class SheetSummary:
 class SheetHit:
     sheet: SheetSummary
     score: float  # the ranking score (fused, relative to the other sheets for this question)
-    confidence: float  # how well the sheet covers the question, comparable between questions (0 to 1)
+    confidence: float  # how sure the match is, comparable between questions (0 to 1): see `_confidence`
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,6 @@ class ScoredQuestion:
     lexical: np.ndarray
     dense: np.ndarray | None
     fused: np.ndarray
-    coverage: np.ndarray  # share of the question's own words (weighted by rarity) each sheet contains
 
 
 def incoming_anchors(sheets: Sequence[Sheet]) -> dict[str, list[str]]:
@@ -136,8 +138,28 @@ def analyse_sheet(sheet: Sheet, anchors: Sequence[str] = ()) -> AnalysedSheet:
 
 
 def passage(sheet: Sheet) -> str:
-    """What e5 reads of a sheet: its title and its one-paragraph description (the page's own summary)."""
+    """What e5 reads of a sheet first: its title and its one-paragraph description (the page's own summary)."""
     return f"{sheet.title}. {sheet.description}"
+
+
+def dense_passages(sheets: Sequence[Sheet]) -> tuple[list[str], np.ndarray]:
+    """Everything e5 reads, with the position of the sheet each text belongs to: the title and description,
+    then « title : situation, chapter » for each situation and chapter (a sheet about identity cards also
+    answers « quels papiers pour la carte d'identité de mon fils » through its « Pièces à fournir »)."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for position, sheet in enumerate(sheets):
+        seen = {passage(sheet)}
+        texts.append(passage(sheet))
+        owners.append(position)
+        for section in sheet.sections:
+            if section.kind in ("chapitre", "situation") and section.title:
+                text = f"{sheet.title} : {section.title.replace(' › ', ', ')}"
+                if text not in seen:
+                    seen.add(text)
+                    texts.append(text)
+                    owners.append(position)
+    return texts, np.array(owners, dtype=np.int64)
 
 
 class SheetSearch:
@@ -151,6 +173,7 @@ class SheetSearch:
         rewriter: QueryRewriter | None = None,
         embedder: Embedder | None = None,
         passage_vectors: np.ndarray | None = None,
+        passage_owners: np.ndarray | None = None,
     ):
         started = time.perf_counter()
         self.settings = settings or SearchSettings()
@@ -168,9 +191,6 @@ class SheetSearch:
             if not self.settings.field_weights.get(name):
                 continue  # a field that weighs nothing is not indexed (the benchmark's title-only baseline)
             self._indexes[name] = self._bm25([sheet.fields[name] for sheet in analysed])
-        self._presence, self._stem_column = _presence_matrix(
-            [set().union(*sheet.fields.values()) for sheet in analysed])
-        self._document_frequency = np.asarray(self._presence.sum(axis=0)).ravel()
         owners = [position for position, sheet in enumerate(analysed) for _ in sheet.sections]
         self._section_owner = np.array(owners, dtype=np.int64)
         if owners and self.settings.field_weights.get(SECTION_FIELD):
@@ -179,21 +199,27 @@ class SheetSearch:
                                          for summary in self.sheets], dtype=np.float32)
         self._embedder = embedder
         self._vectors = None
+        self._vector_owners = None
         if passage_vectors is not None:
-            self.attach_vectors(passage_vectors, embedder)
+            self.attach_vectors(passage_vectors, embedder, passage_owners)
         self.build_seconds = time.perf_counter() - started
 
     @property
     def has_vectors(self) -> bool:
         return self._vectors is not None and self._embedder is not None
 
-    def attach_vectors(self, passage_vectors: np.ndarray, embedder: Embedder | None = None) -> None:
-        """Add the dense side (the vectors of `passage(sheet)` for each sheet, in order): the index answers
-        lexically until then, for example while the vectors are computed in the background."""
-        if passage_vectors.shape[0] != len(self.sheets):
+    def attach_vectors(self, passage_vectors: np.ndarray, embedder: Embedder | None = None,
+                       owners: np.ndarray | None = None) -> None:
+        """Add the dense side: vectors of the texts of `dense_passages` and the sheet each belongs to (or one
+        vector per sheet, of `passage(sheet)`, in order, without `owners`). The index answers lexically until
+        then, for example while the vectors are computed in the background."""
+        owners = np.arange(len(self.sheets)) if owners is None else np.asarray(owners, dtype=np.int64)
+        if passage_vectors.shape[0] != len(owners) or (len(owners) and owners.max() >= len(self.sheets)) or \
+                len(np.unique(owners)) != len(self.sheets):
             raise ValueError(f"{passage_vectors.shape[0]} vecteurs pour {len(self.sheets)} fiches")
         self._embedder = embedder or self._embedder
         self._vectors = np.ascontiguousarray(passage_vectors, dtype=np.float32)
+        self._vector_owners = owners if len(owners) != len(self.sheets) else None
 
     def _bm25(self, documents: list[list[str]]) -> bm25s.BM25:
         index = bm25s.BM25(k1=self.settings.bm25_k1, b=self.settings.bm25_b)
@@ -236,7 +262,12 @@ class SheetSearch:
         weight = self.settings.dense_weight
         if self.has_vectors and weight > 0:
             dense_text = lexical_text if self.settings.rewrite else text
-            dense = self._vectors @ self._embedder.query(dense_text)
+            similarities = self._vectors @ self._embedder.query(dense_text)
+            if self._vector_owners is None:
+                dense = similarities
+            else:  # a sheet is as close as its closest text
+                dense = np.full(len(self.sheets), -1.0, dtype=np.float32)
+                np.maximum.at(dense, self._vector_owners, similarities)
         if dense is None:
             fused = _min_max(lexical)
         elif weight >= 1:
@@ -245,7 +276,7 @@ class SheetSearch:
             fused = _reciprocal_ranks(lexical, self.settings.rrf_k) + _reciprocal_ranks(dense, self.settings.rrf_k)
         else:
             fused = (1 - weight) * _min_max(lexical) + weight * _min_max(dense)
-        return ScoredQuestion(lexical_text, lexical, dense, fused * self._family_weights, self._coverage(own_stems))
+        return ScoredQuestion(lexical_text, lexical, dense, fused * self._family_weights)
 
     def search(
         self, text: str, *, limit: int = 3, families: Iterable[str] | None = None, theme: str | None = None,
@@ -265,8 +296,21 @@ class SheetSearch:
                 continue
             if theme is not None and theme not in summary.themes:
                 continue
-            hits.append(SheetHit(summary, float(scores[position]), float(scored.coverage[position])))
+            hits.append(SheetHit(summary, float(scores[position]), self._confidence(scored, position)))
         return hits
+
+    def _confidence(self, scored: ScoredQuestion, position: int) -> float:
+        """How sure a sheet answers, on a scale that holds across questions (unlike the fused score, relative to
+        the other sheets): the raw lexical score, saturated (half at LEXICAL_HALF_CONFIDENCE), and with the
+        dense side, the e5 similarity above what unrelated texts reach, mixed by the dense weight. Measured by
+        bench/open.py against non-administrative messages."""
+        lexical = float(scored.lexical[position])
+        confidence = lexical / (lexical + LEXICAL_HALF_CONFIDENCE)
+        if scored.dense is not None:
+            weight = min(self.settings.dense_weight, 1.0)
+            dense = float(np.clip((scored.dense[position] - DENSE_FLOOR) / (1 - DENSE_FLOOR), 0, 1))
+            confidence = (1 - weight) * confidence + weight * dense
+        return confidence
 
     def summary(self, sheet_id: str) -> SheetSummary | None:
         position = self._position.get(sheet_id)
@@ -288,36 +332,6 @@ class SheetSearch:
             else:
                 total += weight * index.get_scores(known)
         return total
-
-
-    def _coverage(self, stems: list[str]) -> np.ndarray:
-        """For each sheet, the share of the question's words it contains, each word weighing its rarity (idf);
-        words the corpus never uses count in full against every sheet (« blanquette »)."""
-        coverage = np.zeros(len(self.sheets), dtype=np.float32)
-        total = 0.0
-        count = len(self.sheets)
-        for stem in stems:
-            column = self._stem_column.get(stem)
-            frequency = self._document_frequency[column] if column is not None else 0
-            idf = float(np.log(1 + (count - frequency + 0.5) / (frequency + 0.5)))
-            total += idf
-            if column is not None:
-                start, end = self._presence.indptr[column], self._presence.indptr[column + 1]
-                coverage[self._presence.indices[start:end]] += idf
-        return coverage / total if total else coverage
-
-
-def _presence_matrix(stem_sets: list[set[str]]) -> tuple[sparse.csc_matrix, dict[str, int]]:
-    """Sheets × stems, 1 where a sheet uses a stem in any field: which sheets hold a word, in one slice."""
-    columns: dict[str, int] = {}
-    rows, cols = [], []
-    for row, stems in enumerate(stem_sets):
-        for stem in stems:
-            rows.append(row)
-            cols.append(columns.setdefault(stem, len(columns)))
-    matrix = sparse.csc_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                               shape=(len(stem_sets), max(len(columns), 1)))
-    return matrix, columns
 
 
 def _min_max(scores: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ The composition root calls `load_sheet_search` once per process; `guichet sheets
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,18 +16,27 @@ from sqlalchemy.orm import sessionmaker
 from assistant.sheets.embeddings import E5Embedder, Embedder, EmbeddingCache
 from assistant.sheets.parser import Sheet
 from assistant.sheets.repository import list_sheets
-from assistant.sheets.search import SearchSettings, SheetSearch, passage
+from assistant.sheets.search import SearchSettings, SheetSearch, dense_passages
 
 Progress = Callable[[int, int], None]
 
 
+@dataclass(frozen=True)
+class SheetVectors:
+    vectors: np.ndarray  # one row per text of `dense_passages`
+    owners: np.ndarray  # the position of the sheet each row belongs to
+    computed: int  # how many had to be computed (0 when the cache had them all)
+    embedder: Embedder
+
+
 def embed_sheets(sheets: Sequence[Sheet], cache_directory: Path, *, embedder: Embedder | None = None,
-                 progress: Progress | None = None) -> tuple[np.ndarray, int, Embedder]:
-    """The e5 vectors of the sheets, in order, and how many had to be computed (0 when all were cached)."""
+                 progress: Progress | None = None) -> SheetVectors:
+    """The e5 vectors of the sheets' texts, from the cache or computed (then cached)."""
     embedder = embedder or E5Embedder()
     cache = EmbeddingCache(cache_directory, embedder)
-    vectors = cache.vectors([passage(sheet) for sheet in sheets], progress=progress)
-    return vectors, cache.computed, embedder
+    texts, owners = dense_passages(sheets)
+    vectors = cache.vectors(texts, progress=progress)
+    return SheetVectors(vectors, owners, cache.computed, embedder)
 
 
 def build_sheet_search(sheets: Sequence[Sheet], *, cache_directory: Path, dense: bool,
@@ -35,8 +45,8 @@ def build_sheet_search(sheets: Sequence[Sheet], *, cache_directory: Path, dense:
     """The search over these sheets; with `dense`, e5's vectors (from the cache, computed when missing)."""
     search = SheetSearch(sheets, settings=settings)
     if dense and sheets:
-        vectors, _, embedder = embed_sheets(sheets, cache_directory, embedder=embedder, progress=progress)
-        search.attach_vectors(vectors, embedder)
+        embedded = embed_sheets(sheets, cache_directory, embedder=embedder, progress=progress)
+        search.attach_vectors(embedded.vectors, embedded.embedder, embedded.owners)
     return search
 
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from assistant.sheets.search import SheetSearch, passage
+from assistant.sheets.search import SheetSearch, dense_passages, passage
 from tests.unit.sheets.conftest import simple_sheet
 
 CORPUS = [
@@ -128,3 +128,38 @@ def test_the_dense_side_finds_a_sheet_that_shares_no_word_with_the_question(sear
 def test_vectors_must_match_the_sheets(search):
     with pytest.raises(ValueError, match="2 vecteurs pour 12 fiches"):
         search.attach_vectors(np.zeros((2, 4), dtype=np.float32))
+
+
+class FixedEmbedder:
+    name = "fixed/1"
+
+    def __init__(self, query_vector):
+        self.query_vector = np.asarray(query_vector, dtype=np.float32)
+
+    def passages(self, texts):
+        raise AssertionError("the passages are given")
+
+    def query(self, text):
+        return self.query_vector
+
+
+def test_a_sheet_is_as_close_as_its_closest_text():
+    sheets = CORPUS[:2]
+    texts, owners = dense_passages(sheets)
+    assert texts[0] == passage(sheets[0]) and list(owners) == [0, 1]
+    vectors = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1]], dtype=np.float32)  # the second sheet has two texts
+    search = SheetSearch(sheets, embedder=FixedEmbedder([0, 0, 1]), passage_vectors=vectors,
+                         passage_owners=np.array([0, 1, 1]))
+
+    scored = search.score("question sans mot connu")
+
+    assert list(scored.dense) == [0.0, 1.0]
+    assert best(search, "question sans mot connu", limit=1) == ["F21032"]
+
+
+def test_the_confidence_grows_with_how_much_of_the_question_a_sheet_answers(search):
+    precise = search.search("carte d'identité d'un mineur première demande en mairie")[0]
+    vague = search.search("carte")[0]
+
+    assert precise.sheet.id == "F1342"
+    assert 0 < vague.confidence < precise.confidence < 1
