@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from assistant import contract
 from assistant.contract import Slot
 from assistant.knowledge import KnowledgeBase, Procedure, Topic
+from assistant.text import french_date
 
 # A procedure is answered in detail when its score is at least this high and clearly above the next one.
 # A life event's words ("je perds mon emploi") match all its procedures a little: a specific need
@@ -60,7 +61,9 @@ def procedures_payload(knowledge: KnowledgeBase, topic: str, procedures: Sequenc
         contract.procedure_item(id=p.id, title=p.title, partner=p.partner,
                                 partner_name=_partner_name(knowledge, p.partner), url=p.online_service,
                                 service_public=p.service_public_url, summary=p.summary, steps=p.steps,
-                                documents=p.documents)
+                                documents=p.documents, reviewed=p.reviewed.isoformat(),
+                                sources=[{"title": s.title, "url": s.url} for s in p.sources],
+                                changes=[{"date": c.date.isoformat(), "text": c.text} for c in p.changes])
         for p in procedures])
 
 
@@ -152,10 +155,14 @@ def procedure_card(knowledge: KnowledgeBase, procedure: Procedure) -> str:
     practical = [f"{label} : {value}" for label, value in costs_and_delays if value]
     if practical:
         lines += ["", *practical]
+    for change in procedure.changes:
+        lines.append(f"À partir du {french_date(change.date)} : {change.text}")
     lines += ["", f"Service en ligne : {procedure.online_service}"]
     if procedure.needs_advisor:
         lines.append("Ce dossier peut être complexe : un conseiller France Services peut vous accompagner.")
     lines.append(_sources([procedure]))
+    if procedure.sources:
+        lines.append("Autres sources : " + " ; ".join(f"{source.title} ({source.url})" for source in procedure.sources))
     return "\n".join(lines)
 
 

@@ -6,7 +6,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import click
@@ -120,9 +120,12 @@ def kb() -> None:
 @click.option("--rasa-project", type=click.Path(file_okay=False, path_type=Path), default=config.PROJECT_ROOT,
               show_default="le dossier du projet", help="Dossier du projet Rasa (domain.yml, data/).")
 def kb_check(directory: Path, rasa_project: Path) -> None:
+    from assistant.knowledge.figures import outdated
     from assistant.knowledge.rasa_agreement import disagreements
 
     knowledge = _read_or_exit(directory)
+    for warning in outdated(knowledge.figures.figures, date.today()):
+        errors.print(f"À mettre à jour : {escape(warning)}", highlight=False, soft_wrap=True)
     problems = disagreements([topic.slug for topic in knowledge.topics.topics], rasa_project)
     for problem in problems:
         errors.print(escape(problem), highlight=False, soft_wrap=True)

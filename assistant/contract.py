@@ -111,6 +111,16 @@ class TopicItem(TypedDict):
     title: str
 
 
+class SourceItem(TypedDict):
+    title: str
+    url: str
+
+
+class ChangeItem(TypedDict):
+    date: str  # ISO 8601
+    text: str
+
+
 class ProcedureItem(TypedDict):
     id: str
     title: str
@@ -121,6 +131,9 @@ class ProcedureItem(TypedDict):
     summary: str
     steps: list[str]
     documents: list[str]
+    reviewed: str  # ISO 8601: the day this procedure's facts were checked
+    sources: list[SourceItem]  # pages and legal texts for the facts the Service Public sheet does not carry
+    changes: list[ChangeItem]  # rules that change on a known date
 
 
 class ProceduresPayload(TypedDict):
@@ -208,9 +221,11 @@ Payload = ProceduresPayload | StructuresPayload | HandoffPayload | TopicsPayload
 
 
 def procedure_item(*, id: str, title: str, partner: str, partner_name: str, url: str,  # noqa: A002
-                   service_public: str, summary: str, steps: Sequence[str], documents: Sequence[str]) -> ProcedureItem:
+                   service_public: str, summary: str, steps: Sequence[str], documents: Sequence[str], reviewed: str,
+                   sources: Sequence[SourceItem] = (), changes: Sequence[ChangeItem] = ()) -> ProcedureItem:
     return {"id": id, "title": title, "partner": partner, "partner_name": partner_name, "url": url,
-            "service_public": service_public, "summary": summary, "steps": list(steps), "documents": list(documents)}
+            "service_public": service_public, "summary": summary, "steps": list(steps), "documents": list(documents),
+            "reviewed": reviewed, "sources": list(sources), "changes": list(changes)}
 
 
 def procedures_payload(topic: str, procedures: Sequence[ProcedureItem]) -> ProceduresPayload:

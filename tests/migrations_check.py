@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from assistant.db import create_session_factory
 from assistant.handoff.models import AdvisorRow, TicketMessageRow, TicketRow
-from assistant.knowledge.models import PartnerRow, ProcedureRow
+from assistant.knowledge.models import ChecklistItemRow, PartnerRow, ProcedureRow, ProcedureTopicRow
 from assistant.models import metadata
 
 BEFORE_MIGRATIONS = Path(__file__).parent / "fixtures" / "schema"
@@ -48,6 +48,14 @@ def fill_with_data(engine: Engine) -> None:
             "'https://www.caf.fr', 'F19778', 'https://www.service-public.gouv.fr/particuliers/vosdroits/F19778', "
             ":no, '[]', :reviewed, 0)"), {"no": False, "reviewed": date(2026, 11, 23)})
         connection.execute(text(
+            "INSERT INTO kb_topic (slug, title, kind, description, position) "
+            "VALUES ('ressources', 'Ressources', 'everyday', 'minima sociaux', 0)"))
+        connection.execute(text(
+            "INSERT INTO kb_procedure_topic (procedure_id, topic_slug) VALUES ('caf-rsa', 'ressources')"))
+        connection.execute(text(
+            "INSERT INTO kb_checklist_item (topic_slug, position, procedure_id, \"when\") "
+            "VALUES ('ressources', 0, 'caf-rsa', 'Dès que possible')"))
+        connection.execute(text(
             "INSERT INTO advisor (id, login, name, password_hash, departments, created_at) "
             "VALUES (1, 'anne', 'Anne', 'hash', '[\"77\"]', :now)"), now)
         connection.execute(text(
@@ -65,6 +73,9 @@ def assert_data_kept(engine: Engine) -> None:
         procedure = session.get(ProcedureRow, "caf-rsa")
         assert (procedure.title, procedure.steps, procedure.reviewed) == ("Demander le RSA", ["a", "b"],
                                                                           date(2026, 11, 23))
+        assert (procedure.sources, procedure.changes) == ([], [])  # written by the next `guichet kb load`
+        assert [item.when for item in session.execute(select(ChecklistItemRow)).scalars()] == ["Dès que possible"]
+        assert session.execute(select(ProcedureTopicRow.topic_slug)).scalars().all() == ["ressources"]
         assert session.get(AdvisorRow, 1).departments == ["77"]
         ticket = session.get(TicketRow, 7)
         assert (ticket.status, ticket.claimed_by, ticket.summary) == ("live", 1, "« je déménage »")

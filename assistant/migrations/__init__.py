@@ -48,11 +48,35 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade_database(engine: Engine, revision: str = "head") -> UpgradeReport:
-    """Apply the missing revisions in one transaction (PostgreSQL's DDL is transactional; SQLite's per step)."""
+    """Apply the missing revisions in one transaction.
+
+    SQLite changes a table by copying it (Alembic's batch mode): its foreign keys are switched off meanwhile,
+    or dropping the old copy would fail on the rows that refer to it (SQLite's documented procedure).
+    """
     before = current_revision(engine)
-    with engine.begin() as connection:
-        command.upgrade(_config(connection), revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # before any BEGIN, or SQLite ignores it
+            _drop_copies_left_by_a_failed_upgrade(connection)
+            connection.commit()
+        try:
+            with connection.begin():
+                command.upgrade(_config(connection), revision)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
     return UpgradeReport(before=before, after=current_revision(engine))
+
+
+def _drop_copies_left_by_a_failed_upgrade(connection) -> None:
+    """SQLite commits DDL as it goes: an upgrade that failed while copying a table leaves Alembic's copy
+    (`_alembic_tmp_<table>`) beside the untouched original, and the next attempt would stop on it."""
+    leftovers = connection.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '\\_alembic\\_tmp\\_%' ESCAPE '\\'")
+    for (name,) in leftovers.fetchall():
+        connection.exec_driver_sql(f'DROP TABLE "{name}"')
 
 
 def schema_problem(engine: Engine) -> tuple[str, str] | None:

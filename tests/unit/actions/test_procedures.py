@@ -66,7 +66,9 @@ async def test_a_precise_need_gets_that_procedure_in_detail(knowledge_base, serv
         "id": "cpam-carte-vitale-perte", "title": focus.title, "partner": "cpam",
         "partner_name": knowledge_base.partner("cpam").name, "url": focus.online_service,
         "service_public": focus.service_public_url, "summary": focus.summary, "steps": list(focus.steps),
-        "documents": list(focus.documents)}
+        "documents": list(focus.documents), "reviewed": focus.reviewed.isoformat(),
+        "sources": [{"title": source.title, "url": source.url} for source in focus.sources],
+        "changes": [{"date": change.date.isoformat(), "text": change.text} for change in focus.changes]}
 
 
 async def test_a_named_partner_narrows_the_answer_to_its_procedures(knowledge_base, services):

@@ -42,3 +42,17 @@ def test_upgrading_twice_changes_nothing(tmp_path):
     assert report.before == report.after == head_revision()
     assert sorted(inspect(engine).get_table_names()) == tables
     engine.dispose()
+
+
+def test_a_copy_left_by_an_upgrade_that_failed_midway_does_not_stop_the_next(tmp_path):
+    engine = create_database_engine(f"sqlite:///{tmp_path / 'interrupted.db'}")
+    upgrade_database(engine, "0001")
+    with engine.begin() as connection:  # what SQLite keeps of a batch copy interrupted before its end
+        connection.exec_driver_sql("CREATE TABLE _alembic_tmp_kb_procedure (id VARCHAR(100))")
+
+    upgrade_database(engine)
+
+    assert current_revision(engine) == head_revision()
+    assert "_alembic_tmp_kb_procedure" not in inspect(engine).get_table_names()
+    assert differences(engine) == []
+    engine.dispose()
