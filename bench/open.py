@@ -132,6 +132,31 @@ def area_under_curve(positives: list[float], negatives: list[float]) -> float:
     return sum(pairs) / len(pairs) if pairs else float("nan")
 
 
+def print_separation(name: str, outcome: Outcome, questions: list[Question]) -> None:
+    """How well the first hit's confidence tells administrative questions from the other messages."""
+    answerable = [question for question in questions if question.answerable]
+    print(f"\nConfidence of the first hit ({name.strip()}): administrative questions against the others")
+    groups = {
+        "administrative, labelled": [outcome.confidence[q.id] for q in answerable],
+        "administrative, no 2020 sheet": [outcome.confidence[q.id] for q in questions
+                                          if not q.out_of_scope and not q.sheets],
+        "non-administrative": [outcome.confidence[q.id] for q in questions if q.out_of_scope],
+    }
+    for group, values in groups.items():
+        print(f"  {group:32} n={len(values):3}  min {min(values):.2f}  p10 {percentile(values, 0.1):.2f}  "
+              f"median {statistics.median(values):.2f}  p90 {percentile(values, 0.9):.2f}  max {max(values):.2f}")
+    positives, negatives = groups["administrative, labelled"], groups["non-administrative"]
+    print(f"  AUC administrative vs non-administrative: {area_under_curve(positives, negatives):.3f}; "
+          f"vs questions no sheet answers: {area_under_curve(positives, groups['administrative, no 2020 sheet']):.3f}")
+    print("  threshold   administrative kept   right sheet in top 3 and kept   non-administrative rejected")
+    for threshold in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
+        kept = [q for q in answerable if outcome.confidence[q.id] >= threshold]
+        right = sum(outcome.ranks[q.id] is not None and outcome.ranks[q.id] <= 3 for q in kept)
+        rejected = sum(value < threshold for value in negatives)
+        print(f"  {threshold:9.2f}   {len(kept) / len(answerable):19.3f}   {right / len(answerable):29.3f}   "
+              f"{rejected / len(negatives):27.3f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", default=config.sheets_source(), help="zip of the sheets (path or URL)")
@@ -206,28 +231,9 @@ def main() -> int:
               f"{percentile(outcome.wall_ms, 0.95):7.1f} {percentile(outcome.cpu_ms, 0.95):7.1f} | "
               f"{builds[build]:7.1f}")
 
-    final_name = methods[-1][0]
-    final = outcomes[final_name]
-    print(f"\nConfidence of the first hit ({final_name.strip()}): administrative questions against the others")
-    groups = {
-        "administrative, labelled": [final.confidence[q.id] for q in answerable],
-        "administrative, no 2020 sheet": [final.confidence[q.id] for q in questions
-                                          if not q.out_of_scope and not q.sheets],
-        "non-administrative": [final.confidence[q.id] for q in questions if q.out_of_scope],
-    }
-    for name, values in groups.items():
-        print(f"  {name:32} n={len(values):3}  min {min(values):.2f}  p10 {percentile(values, 0.1):.2f}  "
-              f"median {statistics.median(values):.2f}  p90 {percentile(values, 0.9):.2f}  max {max(values):.2f}")
-    positives, negatives = groups["administrative, labelled"], groups["non-administrative"]
-    print(f"  AUC administrative vs non-administrative: {area_under_curve(positives, negatives):.3f}; "
-          f"vs questions no sheet answers: {area_under_curve(positives, groups['administrative, no 2020 sheet']):.3f}")
-    print("  threshold   administrative kept   right sheet in top 3 and kept   non-administrative rejected")
-    for threshold in (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7):
-        kept = [q for q in answerable if final.confidence[q.id] >= threshold]
-        right = sum(final.ranks[q.id] is not None and final.ranks[q.id] <= 3 for q in kept)
-        rejected = sum(value < threshold for value in negatives)
-        print(f"  {threshold:9.2f}   {len(kept) / len(answerable):19.3f}   {right / len(answerable):29.3f}   "
-              f"{rejected / len(negatives):27.3f}")
+    for name in dict.fromkeys(["guichet BM25 (lexical only)", methods[-1][0]]):
+        print_separation(name, outcomes[name], questions)
+    final = outcomes[methods[-1][0]]
 
     top3 = accuracy(final, questions)["top3"]
     p95 = percentile(final.wall_ms, 0.95)

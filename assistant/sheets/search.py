@@ -217,8 +217,11 @@ class SheetSearch:
         if passage_vectors.shape[0] != len(owners) or (len(owners) and owners.max() >= len(self.sheets)) or \
                 len(np.unique(owners)) != len(self.sheets):
             raise ValueError(f"{passage_vectors.shape[0]} vecteurs pour {len(self.sheets)} fiches")
+        order = np.argsort(owners, kind="stable")  # each sheet's texts side by side, for one reduceat
         self._embedder = embedder or self._embedder
-        self._vectors = np.ascontiguousarray(passage_vectors, dtype=np.float32)
+        self._vectors = np.ascontiguousarray(passage_vectors[order], dtype=np.float32)
+        owners = owners[order]
+        self._segment_starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
         self._vector_owners = owners if len(owners) != len(self.sheets) else None
 
     def _bm25(self, documents: list[list[str]]) -> bm25s.BM25:
@@ -266,8 +269,7 @@ class SheetSearch:
             if self._vector_owners is None:
                 dense = similarities
             else:  # a sheet is as close as its closest text
-                dense = np.full(len(self.sheets), -1.0, dtype=np.float32)
-                np.maximum.at(dense, self._vector_owners, similarities)
+                dense = np.maximum.reduceat(similarities, self._segment_starts)
         if dense is None:
             fused = _min_max(lexical)
         elif weight >= 1:
