@@ -96,12 +96,14 @@ class EmbeddingCache:
             return {}
         try:
             with np.load(self.path, allow_pickle=False) as data:
-                return dict(zip((bytes(key) for key in data["keys"]), data["vectors"], strict=True))
-        except (OSError, ValueError, KeyError):
+                return dict(zip((row.tobytes() for row in data["keys"]), data["vectors"], strict=True))
+        except (OSError, ValueError, KeyError, AttributeError):
             return {}  # a damaged cache is recomputed, never trusted
 
     def _write(self, unique: dict[bytes, np.ndarray]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp.npz")
-        np.savez(temporary, keys=np.array(list(unique), dtype="S32"), vectors=np.stack(list(unique.values())))
+        # Keys as rows of bytes: numpy's fixed-length byte strings would drop a digest's trailing zero bytes.
+        keys = np.frombuffer(b"".join(unique), dtype=np.uint8).reshape(len(unique), -1)
+        np.savez(temporary, keys=keys, vectors=np.stack(list(unique.values())))
         os.replace(temporary, self.path)

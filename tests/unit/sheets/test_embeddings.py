@@ -88,3 +88,14 @@ def test_e5_ships_with_its_weights_and_puts_a_question_near_its_answer(e5):
     assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-3)
     similarities = passages @ question
     assert similarities[0] > similarities[1] + 0.05
+
+
+def test_a_key_ending_with_a_zero_byte_is_found_again(tmp_path):
+    cache = EmbeddingCache(tmp_path, CountingEmbedder())
+    text = next(f"fiche {number}" for number in range(100_000) if cache.key(f"fiche {number}").endswith(b"\0"))
+    cache.vectors([text, "autre fiche"])
+
+    again = EmbeddingCache(tmp_path, CountingEmbedder())
+    again.vectors([text, "autre fiche"])
+
+    assert again.computed == 0
