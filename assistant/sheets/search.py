@@ -49,6 +49,9 @@ class SearchSettings:
     rewrite: bool = True  # chat spellings and synonyms from synonyms.yml
     addition_weight: float = 1.0  # weight of the official terms the synonyms add, against the person's own words
     correct_spelling: bool = True
+    # e5 reads the question normalised, without the official terms the synonyms add: it knows « chômage » and
+    # « CAF » already, and a shorter question costs less (measured better and cheaper by bench/open.py).
+    dense_with_additions: bool = False
     dense_weight: float = 0.5  # share of the e5 score in the fusion (0: lexical only, 1: dense only)
     fusion: str = "weighted"  # "weighted" (min-max normalised scores) or "rrf" (reciprocal rank fusion)
     rrf_k: int = 60
@@ -264,7 +267,9 @@ class SheetSearch:
         dense = None
         weight = self.settings.dense_weight
         if self.has_vectors and weight > 0:
-            dense_text = lexical_text if self.settings.rewrite else text
+            dense_text = text
+            if self.settings.rewrite:
+                dense_text = lexical_text if self.settings.dense_with_additions else own
             similarities = self._vectors @ self._embedder.query(dense_text)
             if self._vector_owners is None:
                 dense = similarities
