@@ -210,7 +210,7 @@ def main() -> int:
     ]
     if not arguments.no_dense:
         methods += [
-            ("guichet e5 (rewritten question)", guichet.with_settings(replace(guichet.settings, dense_weight=1.0)),
+            ("guichet e5 (normalised question)", guichet.with_settings(replace(guichet.settings, dense_weight=1.0)),
              "guichet"),
             ("guichet hybrid, titles+desc. vectors", naive_vectors_search(guichet, embedded), "guichet"),
             ("guichet hybrid RRF", guichet.with_settings(replace(guichet.settings, fusion="rrf")), "guichet"),
