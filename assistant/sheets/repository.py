@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from assistant.sheets.models import SheetRow
 from assistant.sheets.parser import OnlineService, Section, Sheet
+from assistant.sheets.search import SheetSummary
 
 
 def row_values(sheet: Sheet, content_hash: str) -> dict:
@@ -41,6 +42,14 @@ def sheet_from_row(row: SheetRow) -> Sheet:
 def list_sheets(*, session: Session) -> list[Sheet]:
     """Every sheet, by id."""
     return [sheet_from_row(row) for row in session.execute(select(SheetRow).order_by(SheetRow.id)).scalars()]
+
+
+def list_sheet_summaries(*, session: Session) -> list[SheetSummary]:
+    """Every sheet's card (title, description, type, date, themes), by id, without reading the bodies."""
+    columns = (SheetRow.id, SheetRow.title, SheetRow.description, SheetRow.kind, SheetRow.modified, SheetRow.themes)
+    return [SheetSummary(sheet_id, title, description, kind, modified, tuple(themes))
+            for sheet_id, title, description, kind, modified, themes
+            in session.execute(select(*columns).order_by(SheetRow.id)).all()]
 
 
 def get_sheet(*, session: Session, sheet_id: str) -> Sheet | None:

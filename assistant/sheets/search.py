@@ -14,11 +14,13 @@ costs a few sparse products, one small-model forward pass and a dot product with
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 import bm25s
 import numpy as np
@@ -30,6 +32,8 @@ from assistant.sheets.synonyms import QueryRewriter
 from assistant.text import fold
 
 FIELDS = ("title", "description", "context", "headings", "body", "anchors")
+# Raised when the index is built differently (fields, how they are analysed): a cached index is then rebuilt.
+INDEX_VERSION = 1
 # The confidence scale: a raw lexical score of 15 (with the default weights) is a half-sure match; e5 puts
 # unrelated French texts at a cosine of about 0.8, so only what is above counts.
 LEXICAL_HALF_CONFIDENCE = 15.0
@@ -165,6 +169,10 @@ def dense_passages(sheets: Sequence[Sheet]) -> tuple[list[str], np.ndarray]:
     return texts, np.array(owners, dtype=np.int64)
 
 
+def summarise(sheet: Sheet) -> SheetSummary:
+    return SheetSummary(sheet.id, sheet.title, sheet.description, sheet.kind, sheet.modified, sheet.themes)
+
+
 class SheetSearch:
     """An index over a list of sheets, built once, queried many times (thread-safe for reading)."""
 
@@ -179,16 +187,11 @@ class SheetSearch:
         passage_owners: np.ndarray | None = None,
     ):
         started = time.perf_counter()
-        self.settings = settings or SearchSettings()
-        self.sheets = [SheetSummary(sheet.id, sheet.title, sheet.description, sheet.kind, sheet.modified,
-                                    sheet.themes) for sheet in sheets]
-        self._position = {summary.id: index for index, summary in enumerate(self.sheets)}
-        self._rewriter = rewriter if rewriter is not None else QueryRewriter.from_file()
+        self._start([summarise(sheet) for sheet in sheets], settings, rewriter)
         anchors = incoming_anchors(sheets)
         analysed = [analyse_sheet(sheet, anchors.get(sheet.id, ())) for sheet in sheets]
-        self._spelling = SpellingCorrector(Counter(word for sheet in analysed for word in sheet.words))
-        self._synonym_words = {word for entry in self._rewriter.synonyms for form in entry.written
-                               for word in form.split()}
+        self._words = Counter(word for sheet in analysed for word in sheet.words)
+        self._spelling = SpellingCorrector(self._words)
         self._indexes: dict[str, bm25s.BM25] = {}
         for name in FIELDS:
             if not self.settings.field_weights.get(name):
@@ -198,14 +201,52 @@ class SheetSearch:
         self._section_owner = np.array(owners, dtype=np.int64)
         if owners and self.settings.field_weights.get(SECTION_FIELD):
             self._indexes[SECTION_FIELD] = self._bm25([stems for sheet in analysed for stems in sheet.sections])
-        self._family_weights = np.array([self.settings.family_weights.get(summary.family, 1.0)
-                                         for summary in self.sheets], dtype=np.float32)
         self._embedder = embedder
-        self._vectors = None
-        self._vector_owners = None
         if passage_vectors is not None:
             self.attach_vectors(passage_vectors, embedder, passage_owners)
         self.build_seconds = time.perf_counter() - started
+
+    def _start(self, summaries: list[SheetSummary], settings: SearchSettings | None,
+               rewriter: QueryRewriter | None) -> None:
+        """What a built index and a restored one both need."""
+        self.settings = settings or SearchSettings()
+        self.sheets = summaries
+        self._position = {summary.id: index for index, summary in enumerate(self.sheets)}
+        self._rewriter = rewriter if rewriter is not None else QueryRewriter.from_file()
+        self._synonym_words = {word for entry in self._rewriter.synonyms for form in entry.written
+                               for word in form.split()}
+        self._family_weights = np.array([self.settings.family_weights.get(summary.family, 1.0)
+                                         for summary in self.sheets], dtype=np.float32)
+        self._embedder = None
+        self._vectors = None
+        self._vector_owners = None
+
+    def save(self, directory: Path) -> None:
+        """Write the lexical index (BM25 matrices, the corpus's words, the sections' owners) into `directory`,
+        as numpy arrays and JSON: a later process restores it with `restore` instead of analysing the corpus."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, index in self._indexes.items():
+            index.save(str(directory / name), show_progress=False)
+        np.save(directory / "section_owner.npy", self._section_owner)
+        (directory / "words.json").write_text(json.dumps(self._words, ensure_ascii=False), encoding="utf-8")
+        (directory / "sheets.json").write_text(json.dumps([summary.id for summary in self.sheets]), encoding="utf-8")
+
+    @classmethod
+    def restore(cls, directory: Path, summaries: list[SheetSummary], *, settings: SearchSettings | None = None,
+                rewriter: QueryRewriter | None = None) -> SheetSearch:
+        """The index `save` wrote, for these sheets (the same, in the same order: checked)."""
+        started = time.perf_counter()
+        search = object.__new__(cls)
+        search._start(summaries, settings, rewriter)
+        if json.loads((directory / "sheets.json").read_text(encoding="utf-8")) != [s.id for s in summaries]:
+            raise ValueError("l'index enregistré ne correspond pas à ces fiches")
+        search._indexes = {path.name: bm25s.BM25.load(str(path), show_progress=False)
+                           for path in sorted(directory.iterdir()) if path.is_dir()}
+        search._section_owner = np.load(directory / "section_owner.npy")
+        search._words = Counter(json.loads((directory / "words.json").read_text(encoding="utf-8")))
+        search._spelling = SpellingCorrector(search._words)
+        search.build_seconds = time.perf_counter() - started
+        return search
 
     @property
     def has_vectors(self) -> bool:
