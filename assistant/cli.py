@@ -259,17 +259,24 @@ def sheets_import(source: str, dense: bool, database_url: str) -> None:
         f"{len(report.rejected)} rejetée(s) ({report.unchanged} inchangée(s){newest}) "
         f"en {time.perf_counter() - started:.1f} s. Source : {ATTRIBUTION}.", highlight=False, soft_wrap=True,
     )
-    if dense:
-        _embed_imported_sheets(database_url)
+    _prepare_sheet_search(database_url, dense)
 
 
-def _embed_imported_sheets(database_url: str) -> None:
-    """Compute the vectors of new or changed sheets now, so that the servers find them all in the cache."""
+def _prepare_sheet_search(database_url: str, dense: bool) -> None:
+    """Build the search's index (and with `dense`, the vectors of new or changed sheets) now, into the cache,
+    so that the servers start by reading them."""
     from assistant.sheets.repository import list_sheets
-    from assistant.sheets.service import embed_sheets
+    from assistant.sheets.service import embed_sheets, load_sheet_search
 
-    with upgraded_database(database_url) as engine, create_session_factory(engine)() as session:
-        imported = list_sheets(session=session)
+    started = time.perf_counter()
+    with upgraded_database(database_url) as engine:
+        load_sheet_search(create_session_factory(engine), cache_directory=config.cache_directory(), dense=False)
+        console.print(f"Index de recherche prêt ({config.cache_directory()}) en {time.perf_counter() - started:.1f} s.",
+                      highlight=False, soft_wrap=True)
+        if not dense:
+            return
+        with create_session_factory(engine)() as session:
+            imported = list_sheets(session=session)
     started = time.perf_counter()
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Vecteurs e5 des fiches", total=None)
