@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -280,7 +281,7 @@ def _prepare_sheet_search(database_url: str, dense: bool) -> None:
     started = time.perf_counter()
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Vecteurs e5 des fiches", total=None)
-        embedded = embed_sheets(imported, config.cache_directory(),
+        embedded = embed_sheets(imported, config.cache_directory(), threads=os.cpu_count() or 1,
                                 progress=lambda done, total: progress.update(task, completed=done, total=total))
     computed = embedded.computed
     console.print(f"Vecteurs e5 : {computed} texte(s) calculé(s), {len(embedded.owners) - computed} lu(s) "

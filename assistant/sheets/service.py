@@ -44,9 +44,10 @@ class SheetVectors:
 
 
 def embed_sheets(sheets: Sequence[Sheet], cache_directory: Path, *, embedder: Embedder | None = None,
-                 progress: Progress | None = None) -> SheetVectors:
-    """The e5 vectors of the sheets' texts, from the cache or computed (then cached)."""
-    embedder = embedder or E5Embedder()
+                 progress: Progress | None = None, threads: int = 1) -> SheetVectors:
+    """The e5 vectors of the sheets' texts, from the cache or computed (then cached). `threads`: for a batch
+    job such as the import, every core (a server keeps one, to answer questions without spinning)."""
+    embedder = embedder or E5Embedder(threads=threads)
     cache = EmbeddingCache(cache_directory, embedder)
     texts, owners = dense_passages(sheets)
     vectors = cache.vectors(texts, progress=progress)
