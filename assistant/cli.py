@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
@@ -37,6 +39,7 @@ from assistant.privacy.retention import (
     parse_retention,
 )
 from assistant.privacy.retention import purge as run_purge
+from assistant.sheets.parser import FAMILY_LABELS
 from assistant.structures.importer import ATTRIBUTION, StructureImportError, import_structures
 
 console = Console()
@@ -216,6 +219,132 @@ def structures_import(source: str, database_url: str) -> None:
         f"Structures : {report.added} importée(s), {report.updated} mise(s) à jour, {report.removed} retirée(s), "
         f"{len(report.rejected)} rejetée(s) ({report.unchanged} inchangée(s)). Source : {ATTRIBUTION}."
     )
+
+
+@main.group(help="Fiches « Vos droits et démarches » de service-public.fr (DILA).")
+def sheets() -> None:
+    pass
+
+
+dense_option = click.option(
+    "--dense/--lexical", default=config.sheets_dense, show_default="GUICHET_SHEETS_DENSE",
+    help="Ajouter la recherche par vecteurs e5 (plus précise, plus lente) à la recherche lexicale.",
+)
+
+
+@sheets.command("import", help="Importe ou met à jour les fiches de service-public.fr (archive zip de la DILA).")
+@click.option("--from", "source", default=config.sheets_source, show_default="../shared/data ou service-public.fr",
+              help="Chemin ou URL de l'archive zip des fiches (format XML de la DILA).")
+@dense_option
+@database_option
+def sheets_import(source: str, dense: bool, database_url: str) -> None:
+    from assistant.sheets.importer import ATTRIBUTION, SheetImportError, import_sheets
+
+    started = time.perf_counter()
+    with upgraded_database(database_url) as engine:
+        try:
+            with Progress(console=console, transient=True) as progress:
+                report = import_sheets(
+                    create_session_factory(engine), source,
+                    progress=lambda files: progress.track(files, description="Lecture des fiches"),
+                )
+        except SheetImportError as error:
+            errors.print(f"Import impossible : {escape(str(error))}", highlight=False, soft_wrap=True)
+            sys.exit(1)
+    for rejected in report.rejected:
+        errors.print(f"Fichier {escape(rejected.name)} rejeté : {escape(rejected.reason)}", highlight=False,
+                     soft_wrap=True)
+    newest = f", la plus récente du {report.newest:%d/%m/%Y}" if report.newest else ""
+    console.print(
+        f"Fiches : {report.added} importée(s), {report.updated} mise(s) à jour, {report.removed} retirée(s), "
+        f"{len(report.rejected)} rejetée(s) ({report.unchanged} inchangée(s){newest}) "
+        f"en {time.perf_counter() - started:.1f} s. Source : {ATTRIBUTION}.", highlight=False, soft_wrap=True,
+    )
+    _prepare_sheet_search(database_url, dense)
+
+
+def _prepare_sheet_search(database_url: str, dense: bool) -> None:
+    """Build the search's index (and with `dense`, the vectors of new or changed sheets) now, into the cache,
+    so that the servers start by reading them."""
+    from assistant.sheets.repository import list_sheets
+    from assistant.sheets.service import embed_sheets, load_sheet_search
+
+    started = time.perf_counter()
+    with upgraded_database(database_url) as engine:
+        load_sheet_search(create_session_factory(engine), cache_directory=config.cache_directory(), dense=False)
+        console.print(f"Index de recherche prêt ({config.cache_directory()}) en {time.perf_counter() - started:.1f} s.",
+                      highlight=False, soft_wrap=True)
+        if not dense:
+            return
+        with create_session_factory(engine)() as session:
+            imported = list_sheets(session=session)
+    started = time.perf_counter()
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Vecteurs e5 des fiches", total=None)
+        embedded = embed_sheets(imported, config.cache_directory(), threads=os.cpu_count() or 1,
+                                progress=lambda done, total: progress.update(task, completed=done, total=total))
+    computed = embedded.computed
+    console.print(f"Vecteurs e5 : {computed} texte(s) calculé(s), {len(embedded.owners) - computed} lu(s) "
+                  f"dans le cache "
+                  f"({config.cache_directory()}) en {time.perf_counter() - started:.1f} s.", highlight=False,
+                  soft_wrap=True)
+
+
+@sheets.command("search", help="Cherche les fiches qui répondent à une question, par exemple : "
+                               "guichet sheets search \"renouveler mon titre de séjour\".")
+@click.argument("question")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 20), help="Nombre de fiches.")
+@click.option("--type", "families", multiple=True, type=click.Choice(sorted(FAMILY_LABELS)),
+              help="Limiter à un type de fiche (répétable).")
+@click.option("--theme", help="Limiter à un thème, par exemple « Famille » ou « Travail ».")
+@dense_option
+@database_option
+def sheets_search(question: str, limit: int, families: tuple[str, ...], theme: str | None, dense: bool,
+                  database_url: str) -> None:
+    from assistant.sheets.service import load_sheet_search
+
+    with upgraded_database(database_url) as engine:
+        search = load_sheet_search(create_session_factory(engine), cache_directory=config.cache_directory(),
+                                   dense=dense)
+    if search is None:
+        errors.print("Aucune fiche : lancez d'abord « guichet sheets import ».")
+        sys.exit(1)
+    hits = search.search(question, limit=limit, families=families or None, theme=theme)
+    if not hits:
+        console.print("Aucune fiche ne correspond à cette question. Essayez avec d'autres mots.")
+        sys.exit(1)
+    for rank, hit in enumerate(hits, 1):
+        sheet = hit.sheet
+        console.print(f"{rank}. [bold]{escape(sheet.title)}[/bold] ({FAMILY_LABELS[sheet.family]}, {sheet.id})",
+                      highlight=False, soft_wrap=True)
+        console.print(f"   {escape(sheet.description)}", highlight=False, soft_wrap=True)
+        console.print(f"   Fiche mise à jour le {sheet.modified:%d/%m/%Y} · {sheet.url} · "
+                      f"pertinence {hit.confidence:.2f}", highlight=False, soft_wrap=True)
+
+
+@sheets.command("show", help="Affiche les rubriques utiles d'une fiche, à imprimer pour un usager, par exemple : "
+                             "guichet sheets show F1342.")
+@click.argument("sheet_id")
+@click.option("--documents", is_flag=True, help="Seulement les pièces à fournir.")
+@database_option
+def sheets_show(sheet_id: str, documents: bool, database_url: str) -> None:
+    from assistant.sheets.content import documents_sections, key_sections
+    from assistant.sheets.repository import get_sheet
+
+    with upgraded_database(database_url) as engine, create_session_factory(engine)() as session:
+        sheet = get_sheet(session=session, sheet_id=sheet_id.strip().upper())
+    if sheet is None:
+        errors.print(f"Fiche inconnue : « {escape(sheet_id)} » (lancez « guichet sheets import » si la base est vide).")
+        sys.exit(1)
+    sections = documents_sections(sheet) if documents else key_sections(sheet)
+    console.print(f"[bold]{escape(sheet.title)}[/bold] ({FAMILY_LABELS[sheet.family]})", highlight=False)
+    console.print(f"Fiche mise à jour le {sheet.modified:%d/%m/%Y} : lisez la version à jour sur {sheet.url}",
+                  highlight=False, soft_wrap=True)
+    if documents and not sections:
+        console.print("Cette fiche n'a pas de rubrique « pièces à fournir » : voyez la fiche complète.")
+    for section in sections:
+        console.print(f"\n[bold]{escape(section.title or sheet.title)}[/bold]", highlight=False)
+        console.print(escape(section.text), highlight=False, soft_wrap=True)
 
 
 @main.group(help="Comptes des conseillers France Services (console de mise en relation).")

@@ -14,6 +14,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_STRUCTURES_LIST = PROJECT_ROOT.parent / "shared" / "data" / "france-services-liste-fs-20240801.csv"
 # The live file on data.gouv.fr (ANCT's stable resource URL), when the shared copy is not there.
 OFFICIAL_STRUCTURES_URL = "https://www.data.gouv.fr/fr/datasets/r/31576dff-fd61-4de9-819f-32c2f880b142"
+# The service-public.fr sheets of 12 November 2020 in the same shared folder, and DILA's live archive.
+SHARED_SHEETS_ARCHIVE = PROJECT_ROOT.parent / "shared" / "data" / "vosdroits-particuliers-20201112.zip"
+LIVE_SHEETS_ARCHIVE = "https://lecomarquage.service-public.fr/vdd/3.3/part/zip/vosdroits-latest.zip"
 
 
 def database_url() -> str:
@@ -39,6 +42,27 @@ def structures_source() -> str:
     if configured:
         return configured
     return str(SHARED_STRUCTURES_LIST) if SHARED_STRUCTURES_LIST.exists() else OFFICIAL_STRUCTURES_URL
+
+
+def sheets_source() -> str:
+    """The service-public.fr sheets (`GUICHET_SHEETS_SOURCE`, a zip's path or URL): the shared November 2020
+    copy beside the clone when present, else DILA's live archive."""
+    configured = os.environ.get("GUICHET_SHEETS_SOURCE")
+    if configured:
+        return configured
+    return str(SHARED_SHEETS_ARCHIVE) if SHARED_SHEETS_ARCHIVE.exists() else LIVE_SHEETS_ARCHIVE
+
+
+def sheets_dense() -> bool:
+    """Mix e5 vectors into the sheets' search (`GUICHET_SHEETS_DENSE=1`): a few points of accuracy for about
+    20 ms of CPU per question (bench/open.py); off by default, the lexical search answers alone."""
+    return os.environ.get("GUICHET_SHEETS_DENSE", "").lower() in ("1", "true", "yes")
+
+
+def cache_directory() -> Path:
+    """Where results computed from data are kept between starts, keyed by their input's content
+    (`GUICHET_CACHE_DIR`; `var/cache/` by default): the sheets' embeddings, for example."""
+    return Path(os.environ.get("GUICHET_CACHE_DIR") or PROJECT_ROOT / "var" / "cache")
 
 
 def rasa_url() -> str:

@@ -240,3 +240,40 @@ def test_purge_with_an_unreachable_database_says_so_and_deletes_nothing(tmp_path
     assert "secret" not in result.output
     assert len(remaining(database_url)["tickets"]) == 3
     assert len(retention_scenario.remaining_conversations(tracker_url)) == 4
+
+
+def test_sheets_import_search_and_show(tmp_path, monkeypatch):
+    from tests.unit.sheets.conftest import paragraph, sheet_xml, write_zip
+
+    monkeypatch.setenv("GUICHET_CACHE_DIR", str(tmp_path / "cache"))
+    url = upgraded(tmp_path / "sheets.db")
+    pieces = ('<Texte><Chapitre type="pieces"><Titre>' + paragraph("Pièces à fournir") + "</Titre>"
+              + paragraph("Justificatif de domicile") + "</Chapitre></Texte>")
+    archive = write_zip(tmp_path / "vosdroits.zip", {
+        "F21032.xml": sheet_xml("F21032", "Que doit faire un étranger en cas de perte de sa carte de séjour ?",
+                                kind="Fiche Question-réponse", modified="2020-10-29", body=pieces),
+        "F1427.xml": sheet_xml("F1427", "Acte de naissance : demande de copie"),
+        "F9.xml": b"<broken",
+    })
+
+    imported = run("sheets", "import", "--from", str(archive), "--lexical", "--database-url", url)
+    found = run("sheets", "search", "g perdu ma carte de sejour", "--lexical", "--database-url", url)
+    nothing = run("sheets", "search", "recette de la blanquette", "--lexical", "--database-url", url)
+    shown = run("sheets", "show", "f21032", "--documents", "--database-url", url)
+
+    assert imported.exit_code == 0
+    assert "Fichier F9.xml rejeté : XML illisible" in imported.output
+    assert "Fiches : 2 importée(s), 0 mise(s) à jour, 0 retirée(s), 1 rejetée(s)" in " ".join(imported.output.split())
+    assert found.exit_code == 0
+    assert found.output.startswith("1. Que doit faire un étranger en cas de perte de sa carte de séjour ? "
+                                   "(Question-réponse, F21032)")
+    assert "Fiche mise à jour le 29/10/2020 · https://www.service-public.gouv.fr/particuliers/vosdroits/F21032" \
+        in found.output
+    assert nothing.exit_code == 1 and "Aucune fiche ne correspond" in nothing.output
+    assert shown.exit_code == 0 and "Pièces à fournir\nJustificatif de domicile" in shown.output
+
+
+def test_sheets_search_before_any_import_says_what_to_run(tmp_path):
+    result = run("sheets", "search", "naturalisation", "--lexical", "--database-url", upgraded(tmp_path / "e.db"))
+
+    assert result.exit_code == 1 and "lancez d'abord « guichet sheets import »" in result.output
