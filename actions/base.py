@@ -61,7 +61,10 @@ def send(dispatcher: CollectingDispatcher, tracker: Tracker, reply: Reply) -> li
     """Utter the reply; set the slots whose value changes; pause or start the next action if asked."""
     if reply.text is not None:
         dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons), json_message=reply.payload)
-    events: list[dict[str, Any]] = [SlotSet(name, value) for name, value in reply.slots.items()
+    slots = dict(reply.slots)
+    if Slot.MISUNDERSTOOD not in slots:  # any other answer ends a run of misunderstandings
+        slots[Slot.MISUNDERSTOOD] = None
+    events: list[dict[str, Any]] = [SlotSet(name, value) for name, value in slots.items()
                                     if tracker.get_slot(name) != value]
     if reply.pause:
         events.append(ConversationPaused())

@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.base import GuichetAction, intent_of, leave_active_form, partner_values, text_of
+from actions.topics import misunderstanding
 from assistant.contract import Entity, Reply, Slot
 
 
@@ -17,13 +18,17 @@ class ActionAnswerTopic(GuichetAction):
         return "action_answer_topic"
 
     def reply(self, tracker: Tracker) -> Reply:
-        return self.services.procedures.topic_question(
+        answer = self.services.procedures.topic_question(
             intent=intent_of(tracker), text=text_of(tracker), partner_values=partner_values(tracker),
+            confidence=float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0),
             ranking=tracker.latest_message.get("intent_ranking") or [])
+        if answer is None:  # neither the topic's procedures nor the sheets fit the question
+            return misunderstanding(self.services, tracker)
+        if Slot.TOPIC in answer.slots or Slot.SHOWN_SHEETS in answer.slots:
+            self.services.events.answered(tracker.sender_id, answer.slots.get(Slot.TOPIC))
+        return answer
 
     def after(self, tracker: Tracker, reply: Reply) -> list[dict[str, Any]]:
-        if Slot.TOPIC in reply.slots:
-            self.services.events.answered(tracker.sender_id, reply.slots[Slot.TOPIC])
         return leave_active_form(tracker)
 
 
@@ -38,7 +43,9 @@ class ActionAnswerFollowUp(GuichetAction):
             intent=intent_of(tracker), text=text_of(tracker), partner_values=partner_values(tracker),
             chosen=next(tracker.get_latest_entity_values(Entity.PROCEDURE), None),
             topic=tracker.get_slot(Slot.TOPIC), focus=tracker.get_slot(Slot.FOCUS_PROCEDURE),
-            shown=tracker.get_slot(Slot.SHOWN_PROCEDURES) or [])
+            shown=tracker.get_slot(Slot.SHOWN_PROCEDURES) or [],
+            chosen_sheet=next(tracker.get_latest_entity_values(Entity.SHEET), None),
+            shown_sheets=tracker.get_slot(Slot.SHOWN_SHEETS) or [])
 
     def after(self, tracker: Tracker, reply: Reply) -> list[dict[str, Any]]:
         return leave_active_form(tracker)

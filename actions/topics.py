@@ -6,8 +6,9 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.base import GuichetAction, conversation, leave_active_form
-from assistant.contract import Intent, Reply, Slot
+from actions.base import GuichetAction, conversation, leave_active_form, text_of
+from assistant.bootstrap import Services
+from assistant.contract import Reply, Slot
 
 
 class ActionHelp(GuichetAction):
@@ -24,25 +25,29 @@ class ActionHelp(GuichetAction):
 
 
 class ActionHandleFallback(GuichetAction):
-    """Low confidence: first ask to rephrase, then, if it happens again in a row, offer an advisor and the topics."""
+    """Low confidence: the sheets when they answer with confidence; else ask to rephrase, then, if it happens
+    again in a row, offer an advisor and the topics."""
 
     def name(self) -> str:
         return "action_handle_fallback"
 
     def reply(self, tracker: Tracker) -> Reply:
-        self.services.events.not_understood(tracker.sender_id, tracker.get_slot(Slot.TOPIC))
-        if consecutive_fallbacks(tracker) < 2:
-            return self.services.procedures.not_understood()
-        return self.services.handoff.offer_after_misunderstanding(conversation(tracker))
+        return (self.services.procedures.open_question(text_of(tracker))
+                or misunderstanding(self.services, tracker))
 
 
-def consecutive_fallbacks(tracker: Tracker) -> int:
-    """How many of the latest user messages in a row were not understood, this one included."""
-    count = 0
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        if (event.get("parse_data") or {}).get("intent", {}).get("name") != Intent.NLU_FALLBACK:
-            break
-        count += 1
-    return count
+class ActionAnswerOutOfScope(GuichetAction):
+    """A message read as not administrative: refused, unless the sheets are very sure it is a procedure."""
+
+    def name(self) -> str:
+        return "action_answer_out_of_scope"
+
+    def reply(self, tracker: Tracker) -> Reply:
+        return self.services.procedures.out_of_scope(text_of(tracker))
+
+    def after(self, tracker: Tracker, reply: Reply) -> list[dict[str, Any]]:
+        return leave_active_form(tracker)
+
+
+def misunderstanding(services: Services, tracker: Tracker) -> Reply:
+    return services.procedures.misunderstanding(conversation(tracker), int(tracker.get_slot(Slot.MISUNDERSTOOD) or 0))

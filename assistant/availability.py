@@ -10,6 +10,7 @@ from assistant import contract
 
 KNOWLEDGE_MISSING = ("la base de connaissances des démarches n'est pas chargée", "lancez « guichet kb load »")
 STRUCTURES_MISSING = ("la liste des France Services n'est pas importée", "lancez « guichet structures import »")
+SHEETS_MISSING = ("les fiches de service-public.fr ne sont pas importées", "lancez « guichet sheets import »")
 
 
 class DataUnavailable(Exception):

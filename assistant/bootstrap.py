@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from assistant import config
-from assistant.availability import KNOWLEDGE_MISSING, STRUCTURES_MISSING, DataUnavailable
+from assistant.availability import KNOWLEDGE_MISSING, SHEETS_MISSING, STRUCTURES_MISSING, DataUnavailable
 from assistant.db import create_database_engine, create_session_factory, describe_database_error
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from assistant.handoff.advisors import LiveHours
     from assistant.handoff.service import HandoffService
     from assistant.knowledge import KnowledgeBase
+    from assistant.sheets.parser import Sheet
+    from assistant.sheets.search import SheetSearch
     from assistant.structures.nearest import StructureIndex
     from assistant.turns import PlaceTurns, ProcedureTurns
 
@@ -57,13 +59,16 @@ class Settings:
     database_url: str
     live_hours: LiveHours
     knowledge_directory: Path
+    cache_directory: Path
+    sheets_dense: bool = False
 
     @classmethod
     def from_environment(cls, database_url: str | None = None) -> Settings:
         from assistant.handoff.advisors import LiveHours
 
         return cls(database_url=database_url or config.database_url(), live_hours=LiveHours.from_environment(),
-                   knowledge_directory=config.knowledge_directory())
+                   knowledge_directory=config.knowledge_directory(), cache_directory=config.cache_directory(),
+                   sheets_dense=config.sheets_dense())
 
 
 class Services:
@@ -71,11 +76,12 @@ class Services:
 
     def __init__(self, settings: Settings, sessions: sessionmaker, *, knowledge: KnowledgeBase | None = None,
                  structure_index: StructureIndex | None = None, resolver: LocationResolver | None = None,
-                 clock: Callable[[], datetime] = paris_now):
+                 sheet_search: SheetSearch | None = None, clock: Callable[[], datetime] = paris_now):
         self.settings = settings
         self.sessions = sessions
         self.clock = clock
-        self._given = {"knowledge": knowledge, "structure_index": structure_index, "resolver": resolver}
+        self._given = {"knowledge": knowledge, "structure_index": structure_index, "resolver": resolver,
+                       "sheet_search": sheet_search}
         self._loaded: dict[str, object] = {}
         self._lock = threading.Lock()
 
@@ -88,6 +94,20 @@ class Services:
     def resolver(self) -> LocationResolver:
         return self._load("resolver", self._read_communes)
 
+    def sheet_search(self) -> SheetSearch:
+        """The search over the service-public.fr sheets (its index and vectors from the cache, by content)."""
+        return self._load("sheet_search", self._read_sheet_search)
+
+    def sheet(self, sheet_id: str) -> Sheet | None:
+        """One sheet, whole, from the database (a follow-up, a printable view): None if it is not there."""
+        from assistant.sheets.repository import get_sheet
+
+        def read():
+            with self.sessions() as session:
+                return get_sheet(session=session, sheet_id=sheet_id)
+
+        return self._read(read)
+
     def reload(self) -> None:
         """Forget what was read: the next call reads the database again (data given by a test stays)."""
         with self._lock:
@@ -97,7 +117,7 @@ class Services:
         """Read everything now (a server before it reports ready); what was read, or why not, in French."""
         parts = []
         for name, load in (("démarches", self.knowledge), ("structures", self.structure_index),
-                           ("communes", self.resolver)):
+                           ("communes", self.resolver), ("fiches", self.sheet_search)):
             try:
                 loaded = load()
             except DataUnavailable as missing:
@@ -163,6 +183,15 @@ class Services:
             raise DataUnavailable(*STRUCTURES_MISSING)
         return StructureIndex(structures)
 
+    def _read_sheet_search(self) -> SheetSearch:
+        from assistant.sheets.service import load_sheet_search
+
+        search = self._read(lambda: load_sheet_search(self.sessions, cache_directory=self.settings.cache_directory,
+                                                      dense=self.settings.sheets_dense))
+        if search is None:
+            raise DataUnavailable(*SHEETS_MISSING)
+        return search
+
     def _read_communes(self) -> LocationResolver:
         from assistant.geo.communes import CommuneDirectory
         from assistant.geo.resolver import LocationResolver
@@ -185,7 +214,7 @@ class Services:
 
 
 def _size(loaded: object) -> int:
-    for attribute in ("procedures", "structures"):
+    for attribute in ("procedures", "structures", "sheets"):
         if hasattr(loaded, attribute):
             return len(getattr(loaded, attribute))
     return len(loaded.directory.communes)  # type: ignore[attr-defined]

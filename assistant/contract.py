@@ -23,8 +23,10 @@ class Slot:
     TOPIC = "topic"
     FOCUS_PROCEDURE = "focus_procedure"
     SHOWN_PROCEDURES = "shown_procedures"
+    SHOWN_SHEETS = "shown_sheets"  # the service-public.fr sheets of the latest sheets answer, best first
     LOCATION = "location"  # a location query (words, insee:<code>, position:<lat>,<lon>) while the form asks
     PLACE = "place"  # the latest place answered, kept for a handoff
+    MISUNDERSTOOD = "misunderstood"  # how many messages in a row were not understood (a person is offered at 2)
     HANDOFF_OFFER = "handoff_offer"  # the reason of the offer waiting for a yes or a no, else empty
     CALLBACK_CONTACT = "callback_contact"
     CALLBACK_TIME = "callback_time"
@@ -55,6 +57,7 @@ class Intent:
 class Entity:
     PARTNER = "partner"
     PROCEDURE = "procedure"
+    SHEET = "sheet"  # only sent by the sheet buttons
     LOCATION = "location"
 
 
@@ -90,6 +93,10 @@ def button(title: str, payload: str) -> Button:
 
 def procedure_button(procedure_id: str, title: str) -> Button:
     return button(title, f"/{Intent.ASK_DETAILS}" + json.dumps({Entity.PROCEDURE: procedure_id}))
+
+
+def sheet_button(sheet_id: str, title: str) -> Button:
+    return button(title, f"/{Intent.ASK_DETAILS}" + json.dumps({Entity.SHEET: sheet_id}))
 
 
 def topic_button(slug: str, title: str) -> Button:
@@ -136,7 +143,32 @@ class ProcedureItem(TypedDict):
     changes: list[ChangeItem]  # rules that change on a known date
 
 
-class ProceduresPayload(TypedDict):
+SheetFamily = Literal["fiche", "question", "dossier", "teleservice", "formulaire", "modele", "simulateur"]
+
+
+class SheetItem(TypedDict):
+    """A service-public.fr sheet: the live page and the date of the copy the answer was read from."""
+
+    id: str
+    title: str
+    description: str
+    url: str  # the live page on service-public.gouv.fr
+    updated: str  # ISO 8601: the sheet's own date (« fiche mise à jour le … »)
+    type: SheetFamily
+
+
+class WithSheets(TypedDict, total=False):
+    sheets: list[SheetItem]  # related service-public.fr sheets, best first (at most 3)
+
+
+class SheetsPayload(TypedDict):
+    """An answer from the service-public.fr sheets alone."""
+
+    type: Literal["sheets"]
+    sheets: list[SheetItem]
+
+
+class ProceduresPayload(WithSheets):
     type: Literal["procedures"]
     topic: str
     procedures: list[ProcedureItem]
@@ -217,7 +249,7 @@ class SimplePayload(TypedDict):
     type: SimpleKind
 
 
-Payload = ProceduresPayload | StructuresPayload | HandoffPayload | TopicsPayload | SimplePayload
+Payload = ProceduresPayload | SheetsPayload | StructuresPayload | HandoffPayload | TopicsPayload | SimplePayload
 
 
 def procedure_item(*, id: str, title: str, partner: str, partner_name: str, url: str,  # noqa: A002
@@ -228,8 +260,24 @@ def procedure_item(*, id: str, title: str, partner: str, partner_name: str, url:
             "reviewed": reviewed, "sources": list(sources), "changes": list(changes)}
 
 
-def procedures_payload(topic: str, procedures: Sequence[ProcedureItem]) -> ProceduresPayload:
-    return {"type": "procedures", "topic": topic, "procedures": list(procedures)}
+def procedures_payload(topic: str, procedures: Sequence[ProcedureItem],
+                       sheets: Sequence[SheetItem] = ()) -> ProceduresPayload:
+    payload: ProceduresPayload = {"type": "procedures", "topic": topic, "procedures": list(procedures)}
+    if sheets:
+        payload["sheets"] = list(sheets)[:SHEETS_SHOWN]
+    return payload
+
+
+SHEETS_SHOWN = 3
+
+
+def sheet_item(*, id: str, title: str, description: str, url: str, updated: str,  # noqa: A002
+               type: SheetFamily) -> SheetItem:  # noqa: A002
+    return {"id": id, "title": title, "description": description, "url": url, "updated": updated, "type": type}
+
+
+def sheets_payload(sheets: Sequence[SheetItem]) -> SheetsPayload:
+    return {"type": "sheets", "sheets": list(sheets)[:SHEETS_SHOWN]}
 
 
 def structures_payload(location: LocationItem | None, structures: Sequence[StructureItem]) -> StructuresPayload:

@@ -7,6 +7,7 @@ unit-tested without Rasa.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -23,16 +24,27 @@ from assistant.contract import Intent, Reply, Slot
 from assistant.geo.communes import Commune
 from assistant.geo.resolver import Location, commune_query, position_query
 from assistant.knowledge import KnowledgeBase, Topic
+from assistant.routing import Evidence, Route, Thresholds, route
+from assistant.sheets.answers import answer_sheet_sections, answer_sheets, sheet_items
+from assistant.sheets.search import SheetHit
 from assistant.structures.answers import StructuresReply, answer_location, ask_location
 
 if TYPE_CHECKING:
     from assistant.bootstrap import Services
+    from assistant.handoff.service import Conversation
+
+logger = logging.getLogger(__name__)
 
 # A second topic is suggested when the classifier gives it at least this confidence.
 SECOND_TOPIC_MIN_CONFIDENCE = 0.15
 DOCUMENTS_PROCEDURES_LIMIT = 4
 # Location statuses the structures answer can use: a place, a département, a shared position.
 ANSWERABLE = {"found", "department", "coordinates"}
+OUT_OF_SCOPE_TEXT = ("Je ne peux pas vous aider sur ce sujet : je réponds uniquement sur les démarches "
+                     "administratives (CAF, Assurance maladie, retraite, impôts, papiers, emploi, logement…). Dites "
+                     "« aide » pour voir ce que je sais faire.")
+# How many sheets are read for a question: enough to compare with a topic's sheets (Thresholds.agreement_depth).
+SHEETS_READ = 5
 NOT_UNDERSTOOD_TEXT = ("Je n'ai pas bien compris votre demande. Pouvez-vous la reformuler avec d'autres mots ? "
                        "Par exemple : « je déménage » ou « j'ai perdu ma carte Vitale ».")
 STRUCTURES_UNAVAILABLE_TEXT = ("La liste des France Services n'est pas disponible pour le moment. Réessayez plus "
@@ -48,34 +60,85 @@ def topic_buttons(topics: Iterable[Topic]) -> list[contract.Button]:
 
 
 class ProcedureTurns:
-    """Questions about life events and procedures, follow-ups, help and misunderstandings."""
+    """Questions about life events and procedures (curated, or from the service-public.fr sheets), follow-ups,
+    help and misunderstandings."""
 
-    def __init__(self, services: Services):
+    def __init__(self, services: Services, thresholds: Thresholds | None = None):
         self._services = services
+        self.thresholds = thresholds or Thresholds()
 
     @property
     def knowledge(self) -> KnowledgeBase:
         return self._services.knowledge()
 
-    def topic_question(self, *, intent: str | None, text: str, partner_values: Sequence[str] = (),
-                       ranking: Sequence[dict] = ()) -> Reply:
-        """A question classified by its `topic_*` intent; the runner-up topic is offered when the classifier
-        also believes in it (several needs in one message)."""
+    def topic_question(self, *, intent: str | None, text: str, confidence: float = 1.0,
+                       partner_values: Sequence[str] = (), ranking: Sequence[dict] = ()) -> Reply | None:
+        """A question the classifier read as a `topic_*` intent: the topic's procedures when the sheets found
+        for the question agree (assistant.routing), else the sheets, else None (not understood). The runner-up
+        topic is offered when the classifier also believes in it (several needs in one message)."""
         knowledge = self.knowledge
         topic = contract.topic_of_intent(intent)
         if topic is None or knowledge.topic(topic) is None:
             return self.choose_topic()
+        hits = self.sheets_for(text)
+        decided = route(Evidence(topic=topic, topic_confidence=confidence, sheet_ids=[hit.sheet.id for hit in hits],
+                                 sheet_confidence=hits[0].confidence if hits else 0.0,
+                                 topic_sheet_ids=knowledge.sheets_of_topic(topic)), self.thresholds)
+        if decided is Route.SHEETS:
+            return answer_sheets(hits)
+        if decided is not Route.CURATED:
+            return None
         answer = answer_topic(knowledge, topic, text, partner=self.mentioned_partner(partner_values, text))
+        related = _related_first(hits, knowledge.sheets_of_topic(topic))
+        if related:
+            answer.payload["sheets"] = sheet_items(related)  # type: ignore[typeddict-unknown-key]
         other = _second_topic(knowledge, topic, ranking)
-        if other is None:
-            return answer.reply()
-        answer.text += f"\n\nVous parlez aussi de « {other.title} » : je peux vous en donner les démarches."
-        return answer.reply([contract.topic_button(other.slug, other.title)])
+        extra = []
+        if other is not None:
+            answer.text += f"\n\nVous parlez aussi de « {other.title} » : je peux vous en donner les démarches."
+            extra = [contract.topic_button(other.slug, other.title)]
+        reply = answer.reply(extra)
+        reply.slots[Slot.SHOWN_SHEETS] = None
+        return reply
+
+    def open_question(self, text: str) -> Reply | None:
+        """A message the classifier did not understand: the sheets when the search is confident, else None."""
+        hits = self.sheets_for(text)
+        decided = route(Evidence(topic=None, topic_confidence=0.0, sheet_ids=[hit.sheet.id for hit in hits],
+                                 sheet_confidence=hits[0].confidence if hits else 0.0), self.thresholds)
+        return answer_sheets(hits) if decided is Route.SHEETS else None
+
+    def out_of_scope(self, text: str) -> Reply:
+        """A message the classifier read as not administrative: refused, unless the sheets are very sure."""
+        hits = self.sheets_for(text)
+        decided = route(Evidence(topic=None, topic_confidence=0.0, sheet_ids=[hit.sheet.id for hit in hits],
+                                 sheet_confidence=hits[0].confidence if hits else 0.0, out_of_scope=True),
+                        self.thresholds)
+        if decided is Route.SHEETS:
+            return answer_sheets(hits)
+        return Reply(text=OUT_OF_SCOPE_TEXT, payload=contract.simple_payload("out_of_scope"))
+
+    def sheets_for(self, text: str) -> list[SheetHit]:
+        """The best sheets for a message; none while the sheets are not imported (the curated base answers
+        alone then, as before the open world)."""
+        if not text.strip() or text.lstrip().startswith("/"):
+            return []
+        try:
+            return self._services.sheet_search().search(text, limit=SHEETS_READ)
+        except DataUnavailable as missing:
+            logger.warning("Recherche dans les fiches impossible : %s", missing.sentence)
+            return []
 
     def follow_up(self, *, intent: str | None, text: str, partner_values: Sequence[str] = (),
                   chosen: str | None = None, topic: str | None = None, focus: str | None = None,
-                  shown: Sequence[str] = ()) -> Reply:
-        """About what was just shown: another partner, the documents, the details of one procedure."""
+                  shown: Sequence[str] = (), chosen_sheet: str | None = None,
+                  shown_sheets: Sequence[str] = ()) -> Reply:
+        """About what was just shown: another partner, the documents, the details of one procedure, or of a
+        sheet (a sheet button, « et quels papiers ? » after a sheets answer)."""
+        if chosen_sheet or (shown_sheets and not chosen and intent != Intent.ASK_PARTNER):
+            sheet_reply = self._sheet_follow_up(intent, chosen_sheet or shown_sheets[0], shown_sheets)
+            if sheet_reply is not None:
+                return sheet_reply
         knowledge = self.knowledge
         chosen_procedure = knowledge.procedure(chosen or "")
         focus_procedure = knowledge.procedure(focus or "")
@@ -101,6 +164,13 @@ class ProcedureTurns:
             answer = ask_which_procedure(knowledge, topic, shown_procedures or knowledge.procedures_for(topic=topic))
         return answer.reply()
 
+    def _sheet_follow_up(self, intent: str | None, sheet_id: str, shown_sheets: Sequence[str]) -> Reply | None:
+        sheet = self._services.sheet(sheet_id)
+        if sheet is None:
+            return None
+        others = [other for other in shown_sheets if other != sheet_id]
+        return answer_sheet_sections(sheet, documents=intent == Intent.ASK_DOCUMENTS, others=others)
+
     def help(self) -> Reply:
         """What the assistant can do, with the topics as buttons."""
         knowledge = self.knowledge
@@ -123,6 +193,15 @@ class ProcedureTurns:
         """The first message not understood: ask to rephrase (the second one leads to the handoff offer)."""
         return Reply(text=NOT_UNDERSTOOD_TEXT, payload=contract.simple_payload("fallback"))
 
+    def misunderstanding(self, conversation: Conversation, misunderstood_before: int) -> Reply:
+        """A message not understood: ask to rephrase, or after two in a row offer a person and the topics."""
+        count = misunderstood_before + 1
+        self._services.events.not_understood(conversation.sender_id, conversation.topic)
+        reply = (self.not_understood() if count < 2
+                 else self._services.handoff.offer_after_misunderstanding(conversation))
+        reply.slots[Slot.MISUNDERSTOOD] = count
+        return reply
+
     def mentioned_partner(self, values: Sequence[str], text: str) -> str | None:
         """The one partner the message names: an extracted entity first, else the text itself.
 
@@ -143,6 +222,11 @@ class ProcedureTurns:
         knowledge = self.knowledge
         return Reply(text=text, payload=contract.topics_payload(kind, topic_items(knowledge)),  # type: ignore[arg-type]
                      buttons=topic_buttons(knowledge.topics))
+
+
+def _related_first(hits: Sequence[SheetHit], topic_sheets: frozenset[str]) -> list[SheetHit]:
+    """The sheets to show beside a curated answer: those the topic's procedures follow first."""
+    return sorted(hits, key=lambda hit: hit.sheet.id not in topic_sheets)[:contract.SHEETS_SHOWN]
 
 
 def _second_topic(knowledge: KnowledgeBase, topic: str, ranking: Sequence[dict]) -> Topic | None:

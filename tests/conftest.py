@@ -50,8 +50,10 @@ def load_into_sqlite(directory: Path, database: Path) -> KnowledgeBase:
 
 def make_services(sessions, **given) -> Services:
     """Services as the composition root builds them, on the test's database and data."""
-    settings = Settings(database_url=str(sessions.kw["bind"].url), live_hours=given.pop("live_hours", LiveHours()),
-                        knowledge_directory=KNOWLEDGE_DIRECTORY)
+    bind = sessions.kw["bind"]
+    settings = Settings(database_url=str(bind.url), live_hours=given.pop("live_hours", LiveHours()),
+                        knowledge_directory=KNOWLEDGE_DIRECTORY,
+                        cache_directory=Path(bind.url.database or tempfile.gettempdir()).parent / "cache")
     return Services(settings, sessions, **given)
 
 

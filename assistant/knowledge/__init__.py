@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 from sqlalchemy.orm import sessionmaker
@@ -11,6 +12,9 @@ from assistant.knowledge.entities import ChecklistItem, Partner, Procedure, Topi
 from assistant.knowledge.search import PartnerMatcher, ProcedureSearch, SearchHit
 
 __all__ = ["ChecklistItem", "KnowledgeBase", "Partner", "Procedure", "SearchHit", "Topic"]
+
+SHEET_IN_URL = re.compile(r"service-public\.(?:gouv\.)?fr/(?:particuliers|professionnels-entreprises|associations)"
+                          r"/vosdroits/([FNR]\d+)")
 
 
 class KnowledgeBase:
@@ -50,7 +54,7 @@ class KnowledgeBase:
 
     def prepare(self) -> KnowledgeBase:
         """Build the search index and the partners' matcher now rather than at the first question."""
-        _ = self._search, self._partner_matcher
+        _ = self._search, self._partner_matcher, self._sheets_by_topic
         return self
 
     def partner(self, slug: str) -> Partner | None:
@@ -82,6 +86,22 @@ class KnowledgeBase:
 
     def partners_mentioned(self, text: str) -> list[str]:
         return self._partner_matcher.find(text)
+
+    def sheets_of_topic(self, topic: str) -> frozenset[str]:
+        """The service-public.fr sheets the topic's procedures follow: each one's sheet and the sheets among
+        its sources (what the open world compares the sheets found for a question with)."""
+        return self._sheets_by_topic.get(topic, frozenset())
+
+    @cached_property
+    def _sheets_by_topic(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        for procedure in self.procedures:
+            sheets = {procedure.service_public_reference}
+            sheets |= {match.group(1) for source in procedure.sources
+                       if (match := SHEET_IN_URL.search(source.url))}
+            for topic in procedure.topics:
+                found.setdefault(topic, set()).update(sheets)
+        return {topic: frozenset(sheets) for topic, sheets in found.items()}
 
     @cached_property
     def _search(self) -> ProcedureSearch:

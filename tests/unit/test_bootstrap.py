@@ -87,7 +87,7 @@ def test_preload_says_what_was_read_and_what_is_missing(session_factory, resolve
     count = len(services.knowledge().procedures)
     assert summary.startswith(f"{count} démarches, pas de structures (la liste des France Services n'est pas "
                               "importée), ")
-    assert summary.endswith(" communes")
+    assert summary.endswith(" communes, pas de fiches (les fiches de service-public.fr ne sont pas importées)")
 
 
 def test_given_data_is_used_as_is(session_factory, knowledge_base):

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.procedures import ActionAnswerTopic
 from actions.topics import ActionHandleFallback, ActionHelp
 from assistant.contract import CONSENT_BUTTONS
 from assistant.contract import topic_button as contract_topic_button
@@ -26,7 +28,7 @@ async def test_first_misunderstanding_asks_to_rephrase(knowledge_base, services)
 
     events = await ActionHandleFallback(services).run(dispatcher, tracker, {})
 
-    assert events == []
+    assert events == [SlotSet("misunderstood", 1)]
     assert dispatcher.messages == [message(
         "Je n'ai pas bien compris votre demande. Pouvez-vous la reformuler avec d'autres mots ? "
         "Par exemple : « je déménage » ou « j'ai perdu ma carte Vitale ».", {"type": "fallback"})]
@@ -34,9 +36,10 @@ async def test_first_misunderstanding_asks_to_rephrase(knowledge_base, services)
 
 async def test_second_misunderstanding_in_a_row_offers_an_advisor_and_the_topics(knowledge_base, services):
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("zzz", "nlu_fallback", events=[UNDERSTOOD, BOT, NOT_UNDERSTOOD, BOT])
+    tracker = make_tracker("zzz", "nlu_fallback", events=[UNDERSTOOD, BOT, NOT_UNDERSTOOD, BOT],
+                           slots={"misunderstood": 1})
 
-    await ActionHandleFallback(services).run(dispatcher, tracker, {})
+    events = await ActionHandleFallback(services).run(dispatcher, tracker, {})
 
     [sent] = dispatcher.messages
     assert sent["text"].startswith("Je ne comprends toujours pas, désolé. Un conseiller France Services peut prendre")
@@ -46,6 +49,15 @@ async def test_second_misunderstanding_in_a_row_offers_an_advisor_and_the_topics
         "context": {"topic": None, "procedures": [], "commune": None, "summary": "« blabla » / « zzz »"},
         "topics": topics(knowledge_base)}
     assert sent["buttons"] == CONSENT_BUTTONS + [topic_button(topic) for topic in knowledge_base.topics]
+    assert SlotSet("misunderstood", 2) in events
+
+
+async def test_an_answer_ends_a_run_of_misunderstandings(services):
+    tracker = make_tracker("je demenage", "topic_demenagement", slots={"misunderstood": 1})
+
+    events = await ActionAnswerTopic(services).run(CollectingDispatcher(), tracker, {})
+
+    assert SlotSet("misunderstood", None) in events
 
 
 async def test_help_says_what_the_assistant_knows_with_the_topics(knowledge_base, services):
