@@ -23,7 +23,7 @@ def test_load_then_reload_reports_no_change(tmp_path):
     first = run("kb", "load", "--directory", str(KNOWLEDGE_DIRECTORY), "--database-url", url)
     second = run("kb", "load", "--directory", str(KNOWLEDGE_DIRECTORY), "--database-url", url)
 
-    assert first.exit_code == 0 and "12 partenaires, 15 thèmes" in first.output
+    assert first.exit_code == 0 and "16 partenaires, 18 thèmes" in first.output
     assert "kb_procedure : " in first.output
     assert second.exit_code == 0 and second.output.rstrip().endswith("Aucune modification.")
 

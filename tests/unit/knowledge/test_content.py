@@ -8,9 +8,10 @@ from datetime import date
 from assistant.text import fold
 
 PARTNERS = {"caf", "cpam", "assurance_retraite", "msa", "dgfip", "ants", "justice", "la_poste", "france_travail",
-            "urssaf", "france_renov", "cheque_energie"}
+            "urssaf", "france_renov", "cheque_energie", "mdph", "ministere_interieur", "etat_civil", "banque_de_france"}
 TOPICS = {"naissance", "demenagement", "retraite", "deces", "perte_emploi", "separation", "sante", "handicap",
-          "papiers_identite", "vehicule", "impots", "logement", "ressources", "entreprise", "justice"}
+          "papiers_identite", "vehicule", "impots", "logement", "ressources", "entreprise", "justice", "etrangers",
+          "citoyennete", "argent"}
 LIFE_EVENTS = {"naissance", "demenagement", "retraite", "deces", "perte_emploi", "separation"}
 
 
