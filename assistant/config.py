@@ -1,4 +1,8 @@
-"""Settings read from the environment, with defaults that work on a fresh clone."""
+"""Settings read from the environment, with defaults that work on a fresh clone.
+
+A leaf: nothing of guichet is imported here. Values are plain (text, paths, numbers); the modules that use a
+setting parse it (`LiveHours.parse`, `RateLimitSettings.from_environment`…), so that reading the configuration
+never loads the domain."""
 
 from __future__ import annotations
 
@@ -8,6 +12,11 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The August 2024 copy of the official list, in the read-only shared folder beside the clone.
 SHARED_STRUCTURES_LIST = PROJECT_ROOT.parent / "shared" / "data" / "france-services-liste-fs-20240801.csv"
+# The live file on data.gouv.fr (ANCT's stable resource URL), when the shared copy is not there.
+OFFICIAL_STRUCTURES_URL = "https://www.data.gouv.fr/fr/datasets/r/31576dff-fd61-4de9-819f-32c2f880b142"
+# The service-public.fr sheets of 12 November 2020 in the same shared folder, and DILA's live archive.
+SHARED_SHEETS_ARCHIVE = PROJECT_ROOT.parent / "shared" / "data" / "vosdroits-particuliers-20201112.zip"
+LIVE_SHEETS_ARCHIVE = "https://lecomarquage.service-public.fr/vdd/3.3/part/zip/vosdroits-latest.zip"
 
 
 def database_url() -> str:
@@ -29,12 +38,31 @@ def knowledge_directory() -> Path:
 def structures_source() -> str:
     """The official list of structures (`GUICHET_STRUCTURES_SOURCE`): the shared August 2024 copy beside
     the clone when present, else the live file on data.gouv.fr."""
-    from assistant.structures.importer import OFFICIAL_URL
-
     configured = os.environ.get("GUICHET_STRUCTURES_SOURCE")
     if configured:
         return configured
-    return str(SHARED_STRUCTURES_LIST) if SHARED_STRUCTURES_LIST.exists() else OFFICIAL_URL
+    return str(SHARED_STRUCTURES_LIST) if SHARED_STRUCTURES_LIST.exists() else OFFICIAL_STRUCTURES_URL
+
+
+def sheets_source() -> str:
+    """The service-public.fr sheets (`GUICHET_SHEETS_SOURCE`, a zip's path or URL): the shared November 2020
+    copy beside the clone when present, else DILA's live archive."""
+    configured = os.environ.get("GUICHET_SHEETS_SOURCE")
+    if configured:
+        return configured
+    return str(SHARED_SHEETS_ARCHIVE) if SHARED_SHEETS_ARCHIVE.exists() else LIVE_SHEETS_ARCHIVE
+
+
+def sheets_dense() -> bool:
+    """Mix e5 vectors into the sheets' search (`GUICHET_SHEETS_DENSE=1`): a few points of accuracy for about
+    20 ms of CPU per question (bench/open.py); off by default, the lexical search answers alone."""
+    return os.environ.get("GUICHET_SHEETS_DENSE", "").lower() in ("1", "true", "yes")
+
+
+def cache_directory() -> Path:
+    """Where results computed from data are kept between starts, keyed by their input's content
+    (`GUICHET_CACHE_DIR`; `var/cache/` by default): the sheets' embeddings, for example."""
+    return Path(os.environ.get("GUICHET_CACHE_DIR") or PROJECT_ROOT / "var" / "cache")
 
 
 def rasa_url() -> str:
@@ -57,12 +85,10 @@ def secure_cookies() -> bool:
     return os.environ.get("GUICHET_SECURE_COOKIES", "").lower() in ("1", "true", "yes")
 
 
-def live_hours():
-    """When advisors answer live (`GUICHET_LIVE_HOURS`, Paris time): "1-5 09:00-17:00" by default."""
-    from assistant.handoff.advisors import LiveHours
-
-    configured = os.environ.get("GUICHET_LIVE_HOURS")
-    return LiveHours.parse(configured) if configured else LiveHours()
+def live_hours() -> str | None:
+    """When advisors answer live (`GUICHET_LIVE_HOURS`, Paris time, e.g. "1-5 09:00-17:00"); None: the default
+    of `assistant.handoff.advisors.LiveHours`."""
+    return os.environ.get("GUICHET_LIVE_HOURS") or None
 
 
 def cors_origins() -> tuple[str, ...]:
@@ -81,21 +107,12 @@ def trusted_proxies() -> tuple[str, ...]:
     return tuple(entry.strip() for entry in os.environ.get("GUICHET_TRUSTED_PROXIES", "").split(",") if entry.strip())
 
 
-def rate_limits():
+def rate_limits() -> dict[str, str | None]:
     """Limits per client on the public endpoints, in `limits`' notation: `GUICHET_RATE_LIMIT` for messages to
-    the assistant and ratings ("30/minute"), `GUICHET_RATE_LIMIT_POLLING` for the handoff polling
-    ("120/minute"), `GUICHET_RATE_LIMIT_LOGIN` for advisors' login attempts ("10/minute"); counters in
-    `GUICHET_RATE_LIMIT_STORAGE` ("memory://"; a redis:// URL shares them between replicas)."""
-    from assistant.ratelimit import (
-        DEFAULT_LOGIN_LIMIT,
-        DEFAULT_POLLING_LIMIT,
-        DEFAULT_PUBLIC_LIMIT,
-        DEFAULT_STORAGE,
-        RateLimitSettings,
-    )
-
-    return RateLimitSettings(public=os.environ.get("GUICHET_RATE_LIMIT") or DEFAULT_PUBLIC_LIMIT,
-                             polling=os.environ.get("GUICHET_RATE_LIMIT_POLLING") or DEFAULT_POLLING_LIMIT,
-                             login=os.environ.get("GUICHET_RATE_LIMIT_LOGIN") or DEFAULT_LOGIN_LIMIT,
-                             storage_uri=os.environ.get("GUICHET_RATE_LIMIT_STORAGE") or DEFAULT_STORAGE,
-                             trusted_proxies=trusted_proxies())
+    the assistant and ratings, `GUICHET_RATE_LIMIT_POLLING` for the handoff polling, `GUICHET_RATE_LIMIT_LOGIN`
+    for advisors' login attempts; counters in `GUICHET_RATE_LIMIT_STORAGE` (a redis:// URL shares them between
+    replicas). None where unset: `assistant.ratelimit` holds the defaults."""
+    return {"public": os.environ.get("GUICHET_RATE_LIMIT") or None,
+            "polling": os.environ.get("GUICHET_RATE_LIMIT_POLLING") or None,
+            "login": os.environ.get("GUICHET_RATE_LIMIT_LOGIN") or None,
+            "storage_uri": os.environ.get("GUICHET_RATE_LIMIT_STORAGE") or None}

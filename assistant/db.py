@@ -47,16 +47,6 @@ def create_session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, future=True, expire_on_commit=False)
 
 
-def create_schema(engine: Engine) -> None:
-    """Create the tables that do not exist yet (importing the models registers them on `Base`)."""
-    import assistant.feedback.models  # noqa: F401
-    import assistant.handoff.models  # noqa: F401
-    import assistant.knowledge.models  # noqa: F401
-    import assistant.structures.models  # noqa: F401
-
-    Base.metadata.create_all(engine)
-
-
 def update_in_place(row: object, values: dict) -> bool:
     """Set the attributes that differ from `values`; say whether anything changed (re-imports count it)."""
     different = {name: value for name, value in values.items() if getattr(row, name) != value}

@@ -29,6 +29,8 @@ from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from assistant import config
+
 logger = logging.getLogger(__name__)
 
 PUBLIC, POLLING, LOGIN = "public", "polling", "login"
@@ -60,6 +62,12 @@ class RateLimitSettings:
     storage_uri: str = DEFAULT_STORAGE
     trusted_proxies: tuple[str, ...] = ()
     key_prefix: str = "guichet"
+
+    @classmethod
+    def from_environment(cls) -> RateLimitSettings:
+        """The settings of `assistant.config` (`GUICHET_RATE_LIMIT`…), these defaults where unset."""
+        given = {name: value for name, value in config.rate_limits().items() if value}
+        return cls(**given, trusted_proxies=config.trusted_proxies())
 
 
 def parse_limits(text: str, variable: str) -> list[RateLimitItem]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -26,3 +27,12 @@ def storable(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                 "novembre", "décembre")
+
+
+def french_date(day: date) -> str:
+    """« 1er juillet 2026 », « 2 décembre 2026 »: a date as a sentence says it."""
+    return f"{'1er' if day.day == 1 else day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"

@@ -32,7 +32,7 @@ from rasa.model_training import train_nlu  # noqa: E402
 from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 
-from assistant.config import database_url  # noqa: E402
+from assistant.bootstrap import DataUnavailable, build_services  # noqa: E402
 from assistant.knowledge import KnowledgeBase  # noqa: E402
 
 TOPIC_TARGET = 0.92
@@ -158,9 +158,10 @@ def main() -> int:
     logging.disable(logging.WARNING)
 
     examples = read_examples(arguments.eval)
-    knowledge = KnowledgeBase.from_database_url(database_url())
-    if not knowledge.partners:
-        print("La base de connaissances est vide : lancez d'abord « guichet kb load ».", file=sys.stderr)
+    try:
+        knowledge = build_services().knowledge()
+    except DataUnavailable as missing:
+        print(missing.sentence, file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory() as workdir:
         ours = asyncio.run(evaluate("guichet", ROOT / "config.yml", examples, knowledge, Path(workdir)))

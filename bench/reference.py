@@ -21,10 +21,11 @@ sys.path.insert(0, str(ROOT))
 
 from fastapi.testclient import TestClient  # noqa: E402
 
+from assistant.bootstrap import build_services  # noqa: E402
 from assistant.config import knowledge_directory  # noqa: E402
-from assistant.db import create_database_engine, create_schema, create_session_factory  # noqa: E402
 from assistant.handoff.advisors import add_advisor  # noqa: E402
 from assistant.knowledge.loader import load_knowledge_into_database  # noqa: E402
+from assistant.migrations import upgrade_database  # noqa: E402
 from assistant.web.app import create_app  # noqa: E402
 from assistant.web.rasa_client import RasaClient  # noqa: E402
 from assistant.web.reference import QuickReference  # noqa: E402
@@ -52,18 +53,17 @@ def main() -> int:
 
 
 def run(url: str) -> int:
-    engine = create_database_engine(url)
-    create_schema(engine)
-    sessions = create_session_factory(engine)
-    load_knowledge_into_database(sessions, knowledge_directory())
-    with sessions() as session:
+    services = build_services(url)
+    upgrade_database(services.sessions.kw["bind"])
+    load_knowledge_into_database(services.sessions, knowledge_directory())
+    with services.sessions() as session:
         add_advisor(session=session, login=LOGIN, name="Banc d'essai", password=PASSWORD)
-    app = create_app(sessions, RasaClient("http://127.0.0.1:9", None), session_secret="bench " * 8)
+    app = create_app(services, RasaClient("http://127.0.0.1:9", None), session_secret="bench " * 8)
     client = TestClient(app)
     page = client.get("/conseiller/connexion").text
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     client.post("/conseiller/connexion", data={"login": LOGIN, "password": PASSWORD, "csrf_token": token})
-    reference = QuickReference(sessions)
+    reference = QuickReference(services)
     prefixes = typed_prefixes()
     client.get("/api/reference/procedures", params={"q": "warm up"})  # the search index is built once
 
@@ -86,7 +86,6 @@ def run(url: str) -> int:
     print(f"  ratio HTTP / library at the median: {medians['HTTP (web app)'] / medians['library']:.2f}")
     verdict = "met" if medians["HTTP (web app)"] < TARGET_MS else "NOT met"
     print(f"Target median < {TARGET_MS} ms: {verdict}")
-    engine.dispose()
     return 0
 
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.config import database_url  # noqa: E402
-from assistant.db import create_database_engine, create_schema, create_session_factory  # noqa: E402
+from assistant.db import create_database_engine, create_session_factory  # noqa: E402
 from assistant.geo.communes import CommuneDirectory  # noqa: E402
 from assistant.geo.resolver import LocationResolver  # noqa: E402
 from assistant.structures.nearest import StructureIndex, brute_force_nearest, list_structures  # noqa: E402
@@ -64,7 +64,6 @@ def with_typo(name: str, generator: random.Random) -> str:
 
 def main() -> int:
     engine = create_database_engine(database_url())
-    create_schema(engine)
     with create_session_factory(engine)() as session:
         structures = list_structures(session=session)
     engine.dispose()

@@ -15,8 +15,9 @@ from sqlalchemy.engine import make_url
 from assistant import config
 from assistant.cluster.layout import ClusterLayout
 from assistant.cluster.processes import ProcessError, ServerProcess, start_together
-from assistant.db import create_database_engine, create_schema, create_session_factory
+from assistant.db import create_database_engine, create_session_factory
 from assistant.knowledge.loader import load_knowledge_into_database
+from assistant.migrations import upgrade_database
 from assistant.structures.importer import import_structures
 
 BIN = Path(sys.executable).parent
@@ -56,12 +57,13 @@ def drop_databases(*urls: str) -> None:
 
 
 def prepare_stores(layout: ClusterLayout, structures_source: str) -> None:
-    """Create the databases, load the knowledge base and import the official list of structures."""
+    """Create the databases, bring the schema to its newest revision, load the knowledge base and import the
+    official list of structures."""
     create_database_if_missing(layout.database_url)
     create_database_if_missing(layout.tracker_database_url)
     engine = create_database_engine(layout.database_url)
     try:
-        create_schema(engine)
+        upgrade_database(engine)
         sessions = create_session_factory(engine)
         load_knowledge_into_database(sessions, config.knowledge_directory())
         import_structures(sessions, structures_source)

@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.feedback.models import ANSWER, FALLBACK, ConversationEventRow, RatingRow
 from assistant.handoff.models import TicketRow
 from assistant.privacy.redaction import redact
 
+logger = logging.getLogger(__name__)
+
 
 def record_event(*, session: Session, sender_id: str, topic: str | None, kind: str) -> None:
     session.add(ConversationEventRow(sender_id=sender_id, topic=topic, kind=kind))
     session.commit()
+
+
+class EventRecorder:
+    """Conversation events for the console's per-topic report, written by the action server; a failure is
+    logged and never stops the answer."""
+
+    def __init__(self, sessions: sessionmaker):
+        self._sessions = sessions
+
+    def answered(self, sender_id: str, topic: str | None) -> None:
+        self._record(sender_id, topic, ANSWER)
+
+    def not_understood(self, sender_id: str, topic: str | None) -> None:
+        self._record(sender_id, topic, FALLBACK)
+
+    def _record(self, sender_id: str, topic: str | None, kind: str) -> None:
+        try:
+            with self._sessions() as session:
+                record_event(session=session, sender_id=sender_id, topic=topic, kind=kind)
+        except SQLAlchemyError:
+            logger.exception("Événement de conversation non enregistré (%s, %s)", topic, kind)
 
 
 def record_rating(*, session: Session, sender_id: str, topic: str | None, kind: str, useful: bool,

@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant import config
 from assistant.handoff.models import AdvisorRow, utc_now
 
 ONLINE_FOR = timedelta(minutes=5)
@@ -42,6 +43,12 @@ class LiveHours:
             raise ValueError(f"horaires invalides « {text} » : jours ou heures dans le désordre")
         closes = time.max if close_h == 24 else time(close_h, close_m)
         return cls(first, last, time(open_h, open_m), closes)
+
+    @classmethod
+    def from_environment(cls) -> LiveHours:
+        """`GUICHET_LIVE_HOURS` (assistant.config), Monday to Friday 9 h-17 h when unset."""
+        configured = config.live_hours()
+        return cls.parse(configured) if configured else cls()
 
     def __contains__(self, moment: datetime) -> bool:
         local = moment.astimezone(PARIS)

@@ -8,9 +8,9 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from assistant.privacy.redaction import FRENCH_REGIONS
+
 _LOOKS_LIKE_EMAIL = re.compile(r"\S+@\S+")
-# A number dialled as in France ("0262…") may belong to an overseas département, a region of its own.
-REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT")
 _PHONE_CANDIDATE = re.compile(r"\+?[\d][\d .\-()]{7,}\d")
 
 
@@ -26,7 +26,7 @@ def parse_contact(text: str) -> tuple[str, str] | None:
     candidate = _PHONE_CANDIDATE.search(text)
     if candidate is None:
         return None
-    for region in REGIONS:
+    for region in FRENCH_REGIONS:
         try:
             number = phonenumbers.parse(candidate.group(0), region)
         except phonenumbers.NumberParseException:

@@ -110,12 +110,13 @@ def claim_ticket(*, session: Session, ticket_id: int, advisor_id: int) -> bool:
     return result.rowcount == 1
 
 
-def close_ticket(*, session: Session, ticket_id: int, advisor_id: int) -> bool:
-    """Close a ticket the advisor holds (or a callback nobody claimed)."""
+def close_ticket(*, session: Session, ticket: TicketRow) -> bool:
+    """Close the ticket as it was read (who may close it is `assistant.handoff.service.may_close`): one
+    conditional UPDATE, so that a ticket taken or closed by someone else meanwhile is left as it is."""
+    holder = TicketRow.claimed_by.is_(None) if ticket.claimed_by is None else TicketRow.claimed_by == ticket.claimed_by
     result = session.execute(
         update(TicketRow)
-        .where(TicketRow.id == ticket_id, TicketRow.status != CLOSED,
-               (TicketRow.claimed_by == advisor_id) | TicketRow.claimed_by.is_(None))
+        .where(TicketRow.id == ticket.id, TicketRow.status == ticket.status, holder)
         .values(status=CLOSED, closed_at=utc_now())
         .execution_options(synchronize_session=False)
     )

@@ -6,7 +6,6 @@ from functools import cached_property
 
 from sqlalchemy.orm import sessionmaker
 
-from assistant.db import create_database_engine, create_schema, create_session_factory
 from assistant.knowledge import repository
 from assistant.knowledge.entities import ChecklistItem, Partner, Procedure, Topic
 from assistant.knowledge.search import PartnerMatcher, ProcedureSearch, SearchHit
@@ -49,14 +48,10 @@ class KnowledgeBase:
             }
         return cls(partners, topics, procedures, checklists)
 
-    @classmethod
-    def from_database_url(cls, url: str) -> KnowledgeBase:
-        engine = create_database_engine(url)
-        create_schema(engine)
-        try:
-            return cls.from_session_factory(create_session_factory(engine))
-        finally:
-            engine.dispose()
+    def prepare(self) -> KnowledgeBase:
+        """Build the search index and the partners' matcher now rather than at the first question."""
+        _ = self._search, self._partner_matcher
+        return self
 
     def partner(self, slug: str) -> Partner | None:
         return self._partners.get(slug)

@@ -30,6 +30,20 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Source:
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """A rule that changes on a known date."""
+
+    date: date
+    text: str
+
+
+@dataclass(frozen=True)
 class Procedure:
     id: str
     partner: str
@@ -47,6 +61,8 @@ class Procedure:
     needs_advisor: bool
     keywords: tuple[str, ...]
     reviewed: date
+    sources: tuple[Source, ...] = ()
+    changes: tuple[Change, ...] = ()
 
 
 @dataclass(frozen=True)

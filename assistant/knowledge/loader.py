@@ -17,6 +17,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from assistant.db import update_in_place
+from assistant.knowledge.figures import cite
 from assistant.knowledge.models import (
     ChecklistItemRow,
     PartnerRow,
@@ -24,7 +25,7 @@ from assistant.knowledge.models import (
     ProcedureTopicRow,
     TopicRow,
 )
-from assistant.knowledge.schema import PartnersFile, ProcedureRecord, ProceduresFile, TopicsFile
+from assistant.knowledge.schema import FiguresFile, PartnersFile, ProcedureRecord, ProceduresFile, TopicsFile
 from assistant.validation import describe_validation_error
 
 
@@ -42,7 +43,8 @@ class Knowledge:
 
     partners: PartnersFile
     topics: TopicsFile
-    procedures: list[tuple[str, ProcedureRecord]]  # (partner slug, procedure), in file order
+    procedures: list[tuple[str, ProcedureRecord]]  # (partner slug, procedure), in file order, figures cited
+    figures: FiguresFile
 
 
 @dataclass
@@ -69,10 +71,13 @@ class LoadSummary:
 
 
 def read_knowledge(directory: Path) -> Knowledge:
-    """Read and validate `partners.yml`, `topics.yml` and `procedures/*.yml`; raise with all errors."""
+    """Read and validate `partners.yml`, `topics.yml`, `figures.yml` (optional) and `procedures/*.yml`, with the
+    figures cited in the procedures replaced by their values; raise with all errors."""
     errors: list[str] = []
     partners = _read_validated(directory / "partners.yml", PartnersFile, errors)
     topics = _read_validated(directory / "topics.yml", TopicsFile, errors)
+    figures_path = directory / "figures.yml"
+    figures = _read_validated(figures_path, FiguresFile, errors) if figures_path.exists() else FiguresFile()
     procedure_files = sorted((directory / "procedures").glob("*.yml"))
     if not procedure_files:
         errors.append(f"{directory / 'procedures'} : aucun fichier de démarches (*.yml)")
@@ -80,9 +85,28 @@ def read_knowledge(directory: Path) -> Knowledge:
     if errors:
         raise KnowledgeValidationError(errors)
     procedures = _check_cross_references(partners, topics, files, errors)
+    procedures = _cite_figures(figures, procedures, errors)
     if errors:
         raise KnowledgeValidationError(errors)
-    return Knowledge(partners=partners, topics=topics, procedures=procedures)
+    return Knowledge(partners=partners, topics=topics, procedures=procedures, figures=figures)
+
+
+def _cite_figures(figures: FiguresFile, procedures: list[tuple[str, ProcedureRecord]],
+                  errors: list[str]) -> list[tuple[str, ProcedureRecord]]:
+    """Each procedure with its figures cited; duplicate and never cited figures are errors."""
+    by_id = {figure.id: figure for figure in figures.figures}
+    for identifier, count in Counter(figure.id for figure in figures.figures).items():
+        if count > 1:
+            errors.append(f"figures.yml : chiffre « {identifier} » défini {count} fois")
+    cited: set[str] = set()
+    completed = []
+    for partner, record in procedures:
+        record, used = cite(record, by_id, f"procedures/{partner}.yml : procedures[{record.id}]", errors)
+        cited |= used
+        completed.append((partner, record))
+    for identifier in sorted(set(by_id) - cited):
+        errors.append(f"figures.yml : figures[{identifier}] : cité par aucune démarche (supprimez-le ou citez-le)")
+    return completed
 
 
 def _read_validated(path: Path, schema: type[BaseModel], errors: list[str]) -> Any:
@@ -195,6 +219,8 @@ def _desired_rows(knowledge: Knowledge) -> dict[type, Rows]:
             "online_service": record.online_service, "service_public_reference": record.service_public_reference,
             "service_public_url": record.service_public_canonical_url, "cost": record.cost, "delay": record.delay,
             "needs_advisor": record.needs_advisor, "keywords": list(record.keywords),
+            "sources": [{"url": str(source.url), "title": source.title} for source in record.sources],
+            "changes": [{"date": change.date.isoformat(), "text": change.text} for change in record.changes],
             "reviewed": record.reviewed, "position": position,
         }
         for topic in record.topics:

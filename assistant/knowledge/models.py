@@ -46,6 +46,8 @@ class ProcedureRow(Base):
     delay = Column(Text)
     needs_advisor = Column(Boolean, nullable=False)
     keywords = Column(JSON, nullable=False)
+    sources = Column(JSON, nullable=False, default=list)  # [{"url", "title"}]
+    changes = Column(JSON, nullable=False, default=list)  # [{"date": "2027-01-01", "text"}]
     reviewed = Column(Date, nullable=False)
     position = Column(Integer, nullable=False)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.knowledge.entities import ChecklistItem, Partner, Procedure, Topic
+from assistant.knowledge.entities import Change, ChecklistItem, Partner, Procedure, Source, Topic
 from assistant.knowledge.models import (
     ChecklistItemRow,
     PartnerRow,
@@ -60,4 +61,6 @@ def _procedure(row: ProcedureRow, topics: tuple[str, ...]) -> Procedure:
         online_service=row.online_service, service_public_reference=row.service_public_reference,
         service_public_url=row.service_public_url, cost=row.cost, delay=row.delay,
         needs_advisor=row.needs_advisor, keywords=tuple(row.keywords), reviewed=row.reviewed,
+        sources=tuple(Source(url=item["url"], title=item["title"]) for item in row.sources or []),
+        changes=tuple(Change(date=date.fromisoformat(item["date"]), text=item["text"]) for item in row.changes or []),
     )

@@ -10,6 +10,10 @@ from pydantic import BaseModel, Extra, HttpUrl, conlist, constr, validator
 
 SLUG = r"^[a-z][a-z_]*[a-z]$"
 PROCEDURE_ID = r"^[a-z0-9]+(-[a-z0-9]+)+$"
+FIGURE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Procedures reviewed from this day on cite their sources; older reviews predate the field (each review since
+# adds them, and the assistant shows each procedure's own review date).
+SOURCES_REQUIRED_SINCE = date(2026, 12, 2)
 SERVICE_PUBLIC_URL = re.compile(
     r"^https://www\.service-public\.(?:gouv\.)?fr/"
     r"(?P<space>particuliers|professionnels-entreprises|associations)/vosdroits/(?P<reference>[FNR]\d+)$"
@@ -72,6 +76,22 @@ class TopicsFile(_Record):
     topics: conlist(TopicRecord, min_items=1)
 
 
+class SourceRecord(_Record):
+    """A page or legal text a procedure's facts come from, when the Service Public sheet does not carry them."""
+
+    url: HttpUrl
+    title: Text
+
+    _https = validator("url", allow_reuse=True)(_https_only)
+
+
+class ChangeRecord(_Record):
+    """A rule that changes on a known date: the answer says it (« À partir du 1er janvier 2027 : … »)."""
+
+    date: date
+    text: Text
+
+
 class ProcedureRecord(_Record):
     id: constr(regex=PROCEDURE_ID)
     title: Text
@@ -86,9 +106,18 @@ class ProcedureRecord(_Record):
     delay: Text | None = None
     needs_advisor: bool = False
     keywords: list[Text] = []
-    reviewed: date
+    reviewed: date  # before `sources`, whose check reads it
+    sources: list[SourceRecord] = []
+    changes: list[ChangeRecord] = []
 
     _https = validator("online_service", allow_reuse=True)(_https_only)
+
+    @validator("sources", always=True)
+    def reviewed_procedures_cite_their_sources(cls, sources, values):  # noqa: N805
+        reviewed = values.get("reviewed")
+        if not sources and (reviewed is None or reviewed >= SOURCES_REQUIRED_SINCE):
+            raise ValueError("au moins une source attendue (page officielle ou texte de loi, avec son titre)")
+        return sources
 
     @validator("service_public")
     def is_a_service_public_sheet(cls, url: str) -> str:  # noqa: N805
@@ -114,6 +143,35 @@ class ProcedureRecord(_Record):
         """The sheet on service-public.gouv.fr, the portal's address since October 2025."""
         match = SERVICE_PUBLIC_URL.match(self.service_public)
         return f"{CURRENT_SERVICE_PUBLIC_HOST}/{match['space']}/vosdroits/{match['reference']}"
+
+
+class NextValue(_Record):
+    value: Text
+    effective: date
+
+
+class FigureRecord(_Record):
+    """An amount, rate, age, ceiling or deadline that a law or a yearly revaluation changes, cited by the
+    procedures as {{id}}: one place to update."""
+
+    id: constr(regex=FIGURE_ID)
+    label: Text
+    value: Text
+    effective: date
+    source: HttpUrl
+    next: NextValue | None = None
+
+    _https = validator("source", allow_reuse=True)(_https_only)
+
+    @validator("next")
+    def next_comes_after(cls, next_value: NextValue | None, values):  # noqa: N805
+        if next_value is not None and values.get("effective") and next_value.effective <= values["effective"]:
+            raise ValueError("la prochaine valeur doit prendre effet après la valeur actuelle")
+        return next_value
+
+
+class FiguresFile(_Record):
+    figures: list[FigureRecord] = []
 
 
 class ProceduresFile(_Record):

@@ -33,7 +33,8 @@ import phonenumbers
 from stdnum import iban, luhn
 from stdnum.fr import nif, nir
 
-from assistant.handoff.contact import REGIONS
+# A number dialled as in France ("0262…") may belong to an overseas département, a region of its own.
+FRENCH_REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT")
 
 NIR_PLACEHOLDER = "[numéro de sécurité sociale masqué]"
 IBAN_PLACEHOLDER = "[IBAN masqué]"
@@ -85,7 +86,7 @@ def _is_phone_number_dialled_in_france(number: str, grouping: tuple[int, ...]) -
     if len(number) != 10 or not number.isdigit() or number[0] != "0" or not as_a_phone_number:
         return False
     try:
-        return any(phonenumbers.is_valid_number(phonenumbers.parse(number, region)) for region in REGIONS)
+        return any(phonenumbers.is_valid_number(phonenumbers.parse(number, region)) for region in FRENCH_REGIONS)
     except phonenumbers.NumberParseException:
         return False
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from assistant import contract
 from assistant.geo.communes import Commune
 from assistant.geo.resolver import Location
 from assistant.structures.hours import opening_today
@@ -26,7 +27,7 @@ EXAMPLES = "par exemple « Coulommiers », « 77120 » ou « 77 »"
 @dataclass
 class StructuresReply:
     text: str
-    payload: dict
+    payload: contract.StructuresPayload
     commune_choices: list[Commune] = field(default_factory=list)
 
 
@@ -85,8 +86,8 @@ def _nearest(location: Location, index: StructureIndex, now: datetime) -> Struct
     lines.append(_source())
     return StructuresReply(
         text="\n\n".join(lines),
-        payload={"type": "structures", "location": place,
-                 "structures": [_structure_payload(n.structure, n.distance_km, now) for n in nearby]},
+        payload=contract.structures_payload(place, [_structure_payload(n.structure, n.distance_km, now)
+                                                    for n in nearby]),
     )
 
 
@@ -104,9 +105,9 @@ def _department_list(location: Location, index: StructureIndex, now: datetime) -
     lines.append(_source())
     return StructuresReply(
         text="\n\n".join(lines),
-        payload={"type": "structures", "location": {"commune": None, "insee": None, "postcode": None,
-                                                    "lat": None, "lon": None, "department": department.code},
-                 "structures": [_structure_payload(s, None, now) for s in shown]},
+        payload=contract.structures_payload({"commune": None, "insee": None, "postcode": None, "lat": None,
+                                             "lon": None, "department": department.code},
+                                            [_structure_payload(s, None, now) for s in shown]),
     )
 
 
@@ -135,7 +136,7 @@ def _structure_text(number: int, structure: Structure, distance_km: float | None
     return "\n".join(lines)
 
 
-def _structure_payload(structure: Structure, distance_km: float | None, now: datetime) -> dict:
+def _structure_payload(structure: Structure, distance_km: float | None, now: datetime) -> contract.StructureItem:
     opening = opening_today(structure.hours, now)
     return {
         "id": str(structure.id), "name": structure.name,
@@ -160,7 +161,7 @@ def _postcode(location: Location, commune: Commune) -> str | None:
 
 
 def _ask(text: str) -> StructuresReply:
-    return StructuresReply(text=text, payload={"type": "structures", "location": None, "structures": []})
+    return StructuresReply(text=text, payload=contract.structures_payload(None, []))
 
 
 def _source() -> str:

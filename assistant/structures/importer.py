@@ -27,7 +27,6 @@ from assistant.structures.hours import DAYS, parse_day_hours
 from assistant.structures.models import StructureRow
 from assistant.validation import describe_validation_error
 
-OFFICIAL_URL = "https://www.data.gouv.fr/fr/datasets/r/31576dff-fd61-4de9-819f-32c2f880b142"
 ATTRIBUTION = "ANCT – Liste des structures France services, data.gouv.fr, Licence Ouverte 2.0"
 REQUIRED_COLUMNS = ("id_fs", "insee_dep", "lib_fs", "adresse", "insee_com", "code_postal", "lib_com", "latitude",
                     "longitude", "type_fs", "format_fs")

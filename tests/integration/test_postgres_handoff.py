@@ -7,10 +7,11 @@ from threading import Barrier
 
 import pytest
 
-from assistant.db import create_database_engine, create_schema, create_session_factory
+from assistant.db import create_database_engine, create_session_factory
 from assistant.handoff.advisors import add_advisor
 from assistant.handoff.models import TicketRow
 from assistant.handoff.tickets import TicketRequest, claim_ticket, create_ticket
+from assistant.migrations import upgrade_database
 
 pytestmark = pytest.mark.postgres
 ADVISORS = 8
@@ -19,7 +20,7 @@ TICKETS = 10
 
 def test_concurrent_claims_have_exactly_one_winner(postgres_url):
     engine = create_database_engine(postgres_url)
-    create_schema(engine)
+    upgrade_database(engine)
     sessions = create_session_factory(engine)
     with sessions() as session:
         advisors = [add_advisor(session=session, login=f"c{n}", name=f"C {n}", password="mot de passe long").id

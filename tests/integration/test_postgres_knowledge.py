@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.db import create_database_engine, create_schema, create_session_factory
+from assistant.db import create_database_engine, create_session_factory
 from assistant.knowledge import KnowledgeBase
 from assistant.knowledge.loader import load_knowledge_into_database
+from assistant.migrations import upgrade_database
 from tests.conftest import KNOWLEDGE_DIRECTORY
 
 pytestmark = pytest.mark.postgres
 def test_load_twice_and_query_on_postgres(postgres_url):
     engine = create_database_engine(postgres_url)
-    create_schema(engine)
+    upgrade_database(engine)
     sessions = create_session_factory(engine)
 
     first = load_knowledge_into_database(sessions, KNOWLEDGE_DIRECTORY)

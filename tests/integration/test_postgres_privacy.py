@@ -11,7 +11,8 @@ from sqlalchemy import create_engine, text
 
 from assistant.cli import main
 from assistant.config import PROJECT_ROOT
-from assistant.db import create_database_engine, create_schema, create_session_factory
+from assistant.db import create_database_engine, create_session_factory
+from assistant.migrations import upgrade_database
 from assistant.privacy.redaction import IBAN_PLACEHOLDER, PHONE_PLACEHOLDER
 from tests.unit.privacy import retention_scenario
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.postgres
 
 def test_purge_on_postgresql(postgres_url):
     engine = create_database_engine(postgres_url)
-    create_schema(engine)
+    upgrade_database(engine)
     sessions = create_session_factory(engine)
     retention_scenario.populate_database(sessions)
     retention_scenario.populate_tracker(postgres_url)

@@ -12,8 +12,10 @@ def test_a_card_gives_steps_documents_links_and_sources(knowledge_base):
     assert "Étapes :" in card and "Documents à avoir sous la main :" in card
     assert f"1. {passport.steps[0]}" in card
     assert f"Service en ligne : {passport.online_service}" in card
-    assert card[-1] == (f"Fiche officielle Service Public : {passport.service_public_url} "
+    assert card[-2] == (f"Fiche officielle Service Public : {passport.service_public_url} "
                         f"(informations vérifiées le {passport.reviewed:%d/%m/%Y}).")
+    assert passport.sources and card[-1] == "Autres sources : " + " ; ".join(
+        f"{source.title} ({source.url})" for source in passport.sources)
 
 
 def test_an_unknown_partner_for_the_topic_is_said_and_ignored(knowledge_base):

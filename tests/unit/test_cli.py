@@ -7,8 +7,10 @@ from click.testing import CliRunner
 
 from assistant.cli import main
 from assistant.config import SHARED_STRUCTURES_LIST
-from assistant.db import create_database_engine, create_schema, create_session_factory
+from assistant.db import create_database_engine, create_session_factory
 from assistant.handoff.advisors import authenticate
+from assistant.knowledge.loader import read_knowledge
+from assistant.migrations import head_revision
 from tests.conftest import KNOWLEDGE_DIRECTORY
 from tests.unit.privacy import retention_scenario
 
@@ -17,13 +19,42 @@ def run(*arguments: str):
     return CliRunner().invoke(main, list(arguments), catch_exceptions=False)
 
 
+def upgraded(path) -> str:
+    """The URL of a new SQLite database brought to the newest revision by `guichet db upgrade`."""
+    url = f"sqlite:///{path}"
+    assert run("db", "upgrade", "--database-url", url).exit_code == 0
+    return url
+
+
+def test_db_upgrade_creates_the_schema_then_has_nothing_to_do(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+
+    first = run("db", "upgrade", "--database-url", url)
+    second = run("db", "upgrade", "--database-url", url)
+
+    assert first.exit_code == 0 and f"révision aucune → {head_revision()}" in first.output
+    assert second.exit_code == 0 and f"Schéma à jour ({url}) : révision {head_revision()}." in second.output
+
+
+def test_writing_into_a_database_that_was_not_upgraded_says_what_to_run(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+
+    result = run("kb", "load", "--directory", str(KNOWLEDGE_DIRECTORY), "--database-url", url)
+
+    assert result.exit_code == 1
+    assert "La base de données n'est pas initialisée : lancez « guichet db upgrade »." in result.output
+
+
 def test_load_then_reload_reports_no_change(tmp_path):
-    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    url = upgraded(tmp_path / "kb.db")
 
     first = run("kb", "load", "--directory", str(KNOWLEDGE_DIRECTORY), "--database-url", url)
     second = run("kb", "load", "--directory", str(KNOWLEDGE_DIRECTORY), "--database-url", url)
 
-    assert first.exit_code == 0 and "16 partenaires, 18 thèmes" in first.output
+    files = read_knowledge(KNOWLEDGE_DIRECTORY)
+    assert first.exit_code == 0
+    assert (f"{len(files.partners.partners)} partenaires, {len(files.topics.topics)} thèmes, "
+            f"{len(files.procedures)} démarches") in " ".join(first.output.split())
     assert "kb_procedure : " in first.output
     assert second.exit_code == 0 and second.output.rstrip().endswith("Aucune modification.")
 
@@ -31,7 +62,7 @@ def test_load_then_reload_reports_no_change(tmp_path):
 def test_invalid_files_are_refused_with_their_errors(tiny_knowledge, tmp_path):
     (tiny_knowledge / "partners.yml").write_text("partners: []\n", encoding="utf-8")
 
-    result = run("kb", "load", "--directory", str(tiny_knowledge), "--database-url", f"sqlite:///{tmp_path / 'x.db'}")
+    result = run("kb", "load", "--directory", str(tiny_knowledge), "--database-url", upgraded(tmp_path / "x.db"))
 
     assert result.exit_code == 1
     assert "partners : au moins 1 élément(s) attendu(s)" in result.output
@@ -39,7 +70,7 @@ def test_invalid_files_are_refused_with_their_errors(tiny_knowledge, tmp_path):
 
 
 def test_ask_prints_the_best_procedure_as_a_card(tmp_path):
-    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    url = upgraded(tmp_path / "kb.db")
     run("kb", "load", "--directory", str(KNOWLEDGE_DIRECTORY), "--database-url", url)
 
     result = run("ask", "j'ai perdu ma carte vitale", "--limit", "1", "--database-url", url)
@@ -49,10 +80,11 @@ def test_ask_prints_the_best_procedure_as_a_card(tmp_path):
 
 
 def test_ask_on_an_empty_database_explains_what_to_do(tmp_path):
-    result = run("ask", "passeport", "--database-url", f"sqlite:///{tmp_path / 'vide.db'}")
+    never_upgraded = run("ask", "passeport", "--database-url", f"sqlite:///{tmp_path / 'rien.db'}")
+    empty = run("ask", "passeport", "--database-url", upgraded(tmp_path / "vide.db"))
 
-    assert result.exit_code == 1
-    assert "guichet kb load" in result.output
+    assert never_upgraded.exit_code == 1 and "lancez « guichet db upgrade »" in never_upgraded.output
+    assert empty.exit_code == 1 and "lancez « guichet kb load »" in empty.output
 
 
 def test_structures_import_prints_a_summary_and_rejected_lines(tmp_path):
@@ -64,7 +96,7 @@ def test_structures_import_prints_a_summary_and_rejected_lines(tmp_path):
         encoding="utf-8",
     )
 
-    result = run("structures", "import", "--from", str(source), "--database-url", f"sqlite:///{tmp_path / 's.db'}")
+    result = run("structures", "import", "--from", str(source), "--database-url", upgraded(tmp_path / "s.db"))
 
     assert result.exit_code == 0
     assert "Ligne 3 rejetée : h_lundi : horaire illisible « 9h »" in result.output
@@ -73,14 +105,14 @@ def test_structures_import_prints_a_summary_and_rejected_lines(tmp_path):
 
 def test_structures_import_of_a_missing_file_fails_clearly(tmp_path):
     result = run("structures", "import", "--from", str(tmp_path / "absent.csv"),
-                 "--database-url", f"sqlite:///{tmp_path / 's.db'}")
+                 "--database-url", upgraded(tmp_path / "s.db"))
 
     assert result.exit_code == 1
     assert "Import impossible : impossible de lire la liste des structures" in result.output
 
 
 def test_advisors_add_asks_the_password_twice_and_refuses_a_short_one(tmp_path):
-    url = f"sqlite:///{tmp_path / 'guichet.db'}"
+    url = upgraded(tmp_path / "guichet.db")
     runner = CliRunner()
 
     created = runner.invoke(main, ["advisors", "add", "anne", "--name", "Anne Martin", "--departement", "77",
@@ -100,13 +132,13 @@ def test_advisors_add_asks_the_password_twice_and_refuses_a_short_one(tmp_path):
 
 
 def test_structures_near_a_postcode_and_an_unknown_place(tmp_path):
-    url = f"sqlite:///{tmp_path / 'guichet.db'}"
+    url = upgraded(tmp_path / "guichet.db")
     run("structures", "import", "--from", str(SHARED_STRUCTURES_LIST), "--database-url", url)
     runner = CliRunner()
 
     near = runner.invoke(main, ["structures", "near", "77120", "--database-url", url])
     unknown = runner.invoke(main, ["structures", "near", "xyzzy", "--database-url", url])
-    empty = runner.invoke(main, ["structures", "near", "77120", "--database-url", f"sqlite:///{tmp_path / 'e.db'}"])
+    empty = runner.invoke(main, ["structures", "near", "77120", "--database-url", upgraded(tmp_path / "e.db")])
 
     assert near.exit_code == 0 and "Les France Services les plus proches de Coulommiers" in near.output
     assert unknown.exit_code == 1 and "Je ne trouve pas « xyzzy »" in unknown.output
@@ -116,8 +148,7 @@ def test_structures_near_a_postcode_and_an_unknown_place(tmp_path):
 def purge_scenario(tmp_path):
     """Old and recent conversations, tickets, events and ratings; returns the two database URLs."""
     tracker_url, database_url = f"sqlite:///{tmp_path / 'rasa-tracker.db'}", f"sqlite:///{tmp_path / 'guichet.db'}"
-    engine = create_database_engine(database_url)
-    create_schema(engine)
+    engine = create_database_engine(upgraded(tmp_path / "guichet.db"))
     retention_scenario.populate_database(create_session_factory(engine))
     engine.dispose()
     retention_scenario.populate_tracker(tracker_url)
@@ -189,7 +220,7 @@ def test_purge_refuses_a_duration_it_cannot_read(tmp_path, duration):
 
 
 def test_purge_without_a_tracker_store_yet_does_not_create_one(tmp_path):
-    result = run("purge", "--database-url", f"sqlite:///{tmp_path / 'g.db'}",
+    result = run("purge", "--database-url", upgraded(tmp_path / "g.db"),
                  "--tracker-url", f"sqlite:///{tmp_path / 'rasa-tracker.db'}")
 
     assert result.exit_code == 0
@@ -209,3 +240,40 @@ def test_purge_with_an_unreachable_database_says_so_and_deletes_nothing(tmp_path
     assert "secret" not in result.output
     assert len(remaining(database_url)["tickets"]) == 3
     assert len(retention_scenario.remaining_conversations(tracker_url)) == 4
+
+
+def test_sheets_import_search_and_show(tmp_path, monkeypatch):
+    from tests.unit.sheets.conftest import paragraph, sheet_xml, write_zip
+
+    monkeypatch.setenv("GUICHET_CACHE_DIR", str(tmp_path / "cache"))
+    url = upgraded(tmp_path / "sheets.db")
+    pieces = ('<Texte><Chapitre type="pieces"><Titre>' + paragraph("Pièces à fournir") + "</Titre>"
+              + paragraph("Justificatif de domicile") + "</Chapitre></Texte>")
+    archive = write_zip(tmp_path / "vosdroits.zip", {
+        "F21032.xml": sheet_xml("F21032", "Que doit faire un étranger en cas de perte de sa carte de séjour ?",
+                                kind="Fiche Question-réponse", modified="2020-10-29", body=pieces),
+        "F1427.xml": sheet_xml("F1427", "Acte de naissance : demande de copie"),
+        "F9.xml": b"<broken",
+    })
+
+    imported = run("sheets", "import", "--from", str(archive), "--lexical", "--database-url", url)
+    found = run("sheets", "search", "g perdu ma carte de sejour", "--lexical", "--database-url", url)
+    nothing = run("sheets", "search", "recette de la blanquette", "--lexical", "--database-url", url)
+    shown = run("sheets", "show", "f21032", "--documents", "--database-url", url)
+
+    assert imported.exit_code == 0
+    assert "Fichier F9.xml rejeté : XML illisible" in imported.output
+    assert "Fiches : 2 importée(s), 0 mise(s) à jour, 0 retirée(s), 1 rejetée(s)" in " ".join(imported.output.split())
+    assert found.exit_code == 0
+    assert found.output.startswith("1. Que doit faire un étranger en cas de perte de sa carte de séjour ? "
+                                   "(Question-réponse, F21032)")
+    assert "Fiche mise à jour le 29/10/2020 · https://www.service-public.gouv.fr/particuliers/vosdroits/F21032" \
+        in found.output
+    assert nothing.exit_code == 1 and "Aucune fiche ne correspond" in nothing.output
+    assert shown.exit_code == 0 and "Pièces à fournir\nJustificatif de domicile" in shown.output
+
+
+def test_sheets_search_before_any_import_says_what_to_run(tmp_path):
+    result = run("sheets", "search", "naturalisation", "--lexical", "--database-url", upgraded(tmp_path / "e.db"))
+
+    assert result.exit_code == 1 and "lancez d'abord « guichet sheets import »" in result.output

@@ -10,7 +10,6 @@ import pytest
 import redis
 from limits.storage import MemoryStorage
 
-from assistant import config
 from assistant.ratelimit import (
     LOGIN,
     POLLING,
@@ -166,17 +165,17 @@ def test_settings_come_from_the_environment(monkeypatch):
     for name in ("GUICHET_RATE_LIMIT", "GUICHET_RATE_LIMIT_POLLING", "GUICHET_RATE_LIMIT_LOGIN",
                  "GUICHET_RATE_LIMIT_STORAGE", "GUICHET_TRUSTED_PROXIES"):
         monkeypatch.delenv(name, raising=False)
-    assert config.rate_limits() == RateLimitSettings(public="30/minute", polling="120/minute", login="10/minute",
-                                                     storage_uri="memory://", trusted_proxies=())
+    assert RateLimitSettings.from_environment() == RateLimitSettings(
+        public="30/minute", polling="120/minute", login="10/minute", storage_uri="memory://", trusted_proxies=())
 
     monkeypatch.setenv("GUICHET_RATE_LIMIT", "5/second;100/hour")
     monkeypatch.setenv("GUICHET_RATE_LIMIT_POLLING", "60/minute")
     monkeypatch.setenv("GUICHET_RATE_LIMIT_LOGIN", "3/minute")
     monkeypatch.setenv("GUICHET_RATE_LIMIT_STORAGE", "redis://127.0.0.1:6379/1")
     monkeypatch.setenv("GUICHET_TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/8 ,")
-    assert config.rate_limits() == RateLimitSettings(public="5/second;100/hour", polling="60/minute",
-                                                     login="3/minute", storage_uri="redis://127.0.0.1:6379/1",
-                                                     trusted_proxies=("127.0.0.1", "10.0.0.0/8"))
+    assert RateLimitSettings.from_environment() == RateLimitSettings(
+        public="5/second;100/hour", polling="60/minute", login="3/minute", storage_uri="redis://127.0.0.1:6379/1",
+        trusted_proxies=("127.0.0.1", "10.0.0.0/8"))
 
 
 def test_a_storage_that_fails_lets_requests_through_and_is_logged_once_without_its_password(caplog):

@@ -3,26 +3,11 @@ from __future__ import annotations
 import pytest
 from rasa_sdk import Tracker
 
-from actions import callback, database, handoff
-from actions import structures as structure_actions
-from assistant.structures.nearest import StructureIndex
-
-
-@pytest.fixture(autouse=True)
-def own_database(monkeypatch, session_factory):
-    """Conversation events go to the test's database, never to the developer's."""
-    monkeypatch.setattr(database, "shared_sessions", lambda: session_factory)
-
 
 @pytest.fixture
-def shared(monkeypatch, resolver, structures, session_factory):
-    """The action server's resolver, structure index and database: the test's own, nothing global."""
-    index = StructureIndex(structures)
-    for module in (structure_actions, handoff, callback):
-        monkeypatch.setattr(module, "shared_resolver", lambda: resolver, raising=False)
-        monkeypatch.setattr(module, "shared_structure_index", lambda: index, raising=False)
-        monkeypatch.setattr(module, "shared_sessions", lambda: session_factory, raising=False)
-    return session_factory
+def shared(services):
+    """The test database's sessions (the actions are given the test's services, nothing global)."""
+    return services.sessions
 
 
 def make_tracker(

@@ -20,8 +20,8 @@ def asked(slot: str | None, text: str, intent: str = "nlu_fallback", **slots) ->
     return make_tracker(text, intent, slots={"requested_slot": slot, **slots})
 
 
-async def extract(slot: str, tracker) -> dict:
-    return await getattr(ValidateCallbackForm(), f"extract_{slot}")(CollectingDispatcher(), tracker, {})
+async def extract(services, slot: str, tracker) -> dict:
+    return await getattr(ValidateCallbackForm(services), f"extract_{slot}")(CollectingDispatcher(), tracker, {})
 
 
 async def run(action, tracker):
@@ -41,13 +41,13 @@ async def run(action, tracker):
         (asked(None, "oui", intent="affirm"), {}),
     ],
 )
-async def test_the_contact_is_a_valid_phone_number_or_email(shared, tracker, expected):
-    assert await extract("callback_contact", tracker) == expected
+async def test_the_contact_is_a_valid_phone_number_or_email(services, tracker, expected):
+    assert await extract(services, "callback_contact", tracker) == expected
 
 
-async def test_the_time_is_a_few_words(shared):
-    assert await extract("callback_time", asked("callback_time", "Le matin")) == {"callback_time": "Le matin"}
-    assert await extract("callback_time", asked("callback_time", "x" * 121)) == {"callback_time": None}
+async def test_the_time_is_a_few_words(services):
+    assert await extract(services, "callback_time", asked("callback_time", "Le matin")) == {"callback_time": "Le matin"}
+    assert await extract(services, "callback_time", asked("callback_time", "x" * 121)) == {"callback_time": None}
 
 
 @pytest.mark.parametrize(
@@ -60,15 +60,15 @@ async def test_the_time_is_a_few_words(shared):
         (asked("callback_time", "le matin"), {}),
     ],
 )
-async def test_the_commune_comes_from_the_structure_search_or_is_asked(shared, tracker, expected):
-    assert await extract("callback_place", tracker) == expected
+async def test_the_commune_comes_from_the_structure_search_or_is_asked(services, tracker, expected):
+    assert await extract(services, "callback_place", tracker) == expected
 
 
-async def test_the_questions_say_why_and_what_was_wrong(shared):
-    first, _ = await run(ActionAskCallbackContact(), asked(None, "oui", intent="affirm"))
-    again, _ = await run(ActionAskCallbackContact(), asked("callback_contact", "06 12"))
-    time, _ = await run(ActionAskCallbackTime(), asked("callback_contact", "06 12 34 56 78"))
-    place, _ = await run(ActionAskCallbackPlace(), asked("callback_place", "xyzzy"))
+async def test_the_questions_say_why_and_what_was_wrong(services):
+    first, _ = await run(ActionAskCallbackContact(services), asked(None, "oui", intent="affirm"))
+    again, _ = await run(ActionAskCallbackContact(services), asked("callback_contact", "06 12"))
+    time, _ = await run(ActionAskCallbackTime(services), asked("callback_contact", "06 12 34 56 78"))
+    place, _ = await run(ActionAskCallbackPlace(services), asked("callback_place", "xyzzy"))
 
     assert first[0]["text"].startswith("Aucun conseiller n'est disponible en direct pour le moment")
     assert first[0]["custom"] == {"type": "handoff", "ticket": None, "status": "callback", "asking": "contact"}
@@ -77,15 +77,15 @@ async def test_the_questions_say_why_and_what_was_wrong(shared):
     assert place[0]["text"].startswith("Je ne trouve pas cette commune de façon certaine.")
 
 
-async def test_the_callback_is_routed_to_the_nearest_structure(shared, knowledge_base):
+async def test_the_callback_is_routed_to_the_nearest_structure(services):
     tracker = make_tracker("Le matin", "nlu_fallback", slots={
         "callback_contact": "phone:+33 6 12 34 56 78", "callback_time": "Le matin", "callback_place": "Coulommiers",
-        "topic": "demenagement"}, events=[
+        "topic": "demenagement", "handoff_offer": {"reason": "asked", "turn": 1}}, events=[
             {"event": "user", "text": "je déménage", "parse_data": {"intent": {"name": "topic_demenagement"}}},
             {"event": "bot", "text": "…", "data": {"custom": {"type": "handoff", "status": "offered"}}},
             {"event": "user", "text": "06 12 34 56 78", "parse_data": {"intent": {"name": "nlu_fallback"}}}])
 
-    messages, events = await run(ActionCreateCallback(knowledge_base), tracker)
+    messages, events = await run(ActionCreateCallback(services), tracker)
 
     payload = messages[0]["custom"]
     assert (payload["type"], payload["status"]) == ("handoff", "callback")
@@ -93,9 +93,9 @@ async def test_the_callback_is_routed_to_the_nearest_structure(shared, knowledge
     assert messages[0]["text"].startswith(f"C'est noté : votre demande de rappel porte le numéro {payload['ticket']}.")
     assert "au +33 6 12 34 56 78" in messages[0]["text"]
     assert f"joignable au {payload['structure']['phone']}" in messages[0]["text"]
-    assert events == [SlotSet("callback_contact", None), SlotSet("callback_time", None),
-                      SlotSet("callback_place", None)]
-    with shared() as session:
+    assert events == [SlotSet("handoff_offer", None), SlotSet("callback_contact", None),
+                      SlotSet("callback_time", None), SlotSet("callback_place", None)]
+    with services.sessions() as session:
         [ticket] = session.execute(select(TicketRow)).scalars().all()
     assert (ticket.status, ticket.phone, ticket.email, ticket.preferred_time) == (
         CALLBACK, "+33 6 12 34 56 78", None, "Le matin")

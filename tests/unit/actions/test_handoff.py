@@ -7,8 +7,8 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, Slot
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select, text
 
-from actions import handoff
-from actions.handoff import CONSENT_BUTTONS, ActionAnswerConsent, ActionOfferHandoff
+from actions.handoff import ActionAnswerConsent, ActionOfferHandoff
+from assistant.contract import CONSENT_BUTTONS
 from assistant.handoff.advisors import add_advisor, mark_seen
 from assistant.handoff.models import TicketRow
 from assistant.handoff.tickets import ticket_for_client
@@ -41,27 +41,29 @@ async def run(action, tracker):
     return dispatcher.messages, events
 
 
-async def offered(knowledge_base) -> list[dict]:
-    """The history up to the offer, as the tracker holds it when the user answers."""
-    messages, _ = await run(ActionOfferHandoff(knowledge_base),
-                            make_tracker("je veux parler à quelqu'un", "request_human", events=HISTORY, slots=SLOTS))
+async def offered(services) -> tuple[list[dict], dict]:
+    """The history up to the offer and the slots, as the tracker holds them when the user answers."""
+    messages, events = await run(ActionOfferHandoff(services),
+                                 make_tracker("je veux parler à quelqu'un", "request_human", events=HISTORY,
+                                              slots=SLOTS))
+    slots = {**SLOTS, **{event["name"]: event["value"] for event in events if event["event"] == "slot"}}
     return [*HISTORY, user("je veux parler à quelqu'un", "request_human"),
-            bot(messages[0]["text"], messages[0]["custom"])]
+            bot(messages[0]["text"], messages[0]["custom"])], slots
 
 
 @pytest.fixture
-def advisor_online(shared, monkeypatch):
-    monkeypatch.setattr(handoff, "current_time", lambda: TUESDAY_10_30_PARIS)
-    with shared() as session:
+def advisor_online(services, monkeypatch):
+    monkeypatch.setattr(services, "clock", lambda: TUESDAY_10_30_PARIS)
+    with services.sessions() as session:
         advisor = add_advisor(session=session, login="anne", name="Anne", password="un mot de passe solide",
                               departments=["77"])
         mark_seen(session=session, advisor_id=advisor.id, now=TUESDAY_10_30_PARIS - timedelta(minutes=1))
 
 
-async def test_the_offer_shows_what_will_be_passed_on(shared, knowledge_base):
+async def test_the_offer_shows_what_will_be_passed_on(services, knowledge_base):
     tracker = make_tracker("je veux parler à quelqu'un", "request_human", events=HISTORY, slots=SLOTS)
 
-    messages, _ = await run(ActionOfferHandoff(knowledge_base), tracker)
+    messages, events = await run(ActionOfferHandoff(services), tracker)
 
     [sent] = messages
     assert sent["buttons"] == CONSENT_BUTTONS
@@ -75,55 +77,68 @@ async def test_the_offer_shows_what_will_be_passed_on(shared, knowledge_base):
                  f"• Démarches consultées : {caf.title}", "• Commune : Coulommiers (77)"):
         assert line in sent["text"]
     assert sent["text"].endswith("Acceptez-vous que ces informations lui soient transmises ?")
+    # The offer is remembered in a slot: its reason and the user message it answered (the 4th).
+    assert events == [SlotSet("handoff_offer", {"reason": "asked", "turn": 4})]
 
 
-async def test_a_procedure_that_needs_a_person_is_the_reason(shared, knowledge_base):
+async def test_a_procedure_that_needs_a_person_is_the_reason(services):
     tracker = make_tracker("/request_human", "request_human",
                            slots={"topic": "justice", "focus_procedure": "justice-divorce"})
 
-    messages, _ = await run(ActionOfferHandoff(knowledge_base), tracker)
+    messages, _ = await run(ActionOfferHandoff(services), tracker)
 
     assert messages[0]["custom"]["reason"] == "needs_person"
 
 
-async def test_declining_creates_nothing(shared, knowledge_base):
-    tracker = make_tracker("non merci", "deny", events=await offered(knowledge_base), slots=SLOTS)
+async def test_declining_creates_nothing(services):
+    events, slots = await offered(services)
+    tracker = make_tracker("non merci", "deny", events=events, slots=slots)
 
-    messages, events = await run(ActionAnswerConsent(knowledge_base), tracker)
+    messages, events = await run(ActionAnswerConsent(services), tracker)
 
     assert messages[0]["custom"] == {"type": "handoff", "ticket": None, "status": "declined"}
     assert messages[0]["text"].startswith("Très bien, je ne transmets rien.")
-    assert events == []
-    with shared() as session:
+    assert events == [SlotSet("handoff_offer", None)]
+    with services.sessions() as session:
         assert session.execute(select(TicketRow)).scalars().all() == []
 
 
-async def test_no_during_the_callback_request_forgets_the_contact_already_given(shared, knowledge_base):
+async def test_no_during_the_callback_request_forgets_the_contact_already_given(services):
     tracker = make_tracker("non", "deny", events=HISTORY, active_loop="callback_form", slots={
         **SLOTS, "callback_contact": "phone:+33 6 12 34 56 78", "requested_slot": "callback_time"})
 
-    messages, events = await run(ActionAnswerConsent(knowledge_base), tracker)
+    messages, events = await run(ActionAnswerConsent(services), tracker)
 
     assert messages[0]["custom"] == {"type": "handoff", "ticket": None, "status": "declined"}
-    assert events == [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("callback_contact", None)]
+    assert events == [SlotSet("callback_contact", None), ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
-async def test_yes_without_an_offer_is_only_acknowledged(shared, knowledge_base):
-    messages, events = await run(ActionAnswerConsent(knowledge_base), make_tracker("oui", "affirm", events=HISTORY))
+async def test_yes_without_an_offer_is_only_acknowledged(services):
+    messages, events = await run(ActionAnswerConsent(services), make_tracker("oui", "affirm", events=HISTORY))
 
     assert messages[0]["custom"] == {"type": "acknowledge"} and events == []
 
 
-async def test_consent_with_an_advisor_online_commits_a_ticket_then_pauses(shared, knowledge_base, advisor_online):
-    tracker = make_tracker("oui", "affirm", events=await offered(knowledge_base), slots=SLOTS)
+async def test_yes_to_an_older_offer_is_only_acknowledged(services):
+    events, slots = await offered(services)
+    later = [*events, user("bonjour", "greet"), bot("Bonjour !")]
 
-    messages, events = await run(ActionAnswerConsent(knowledge_base), tracker)
+    messages, _ = await run(ActionAnswerConsent(services), make_tracker("oui", "affirm", events=later, slots=slots))
+
+    assert messages[0]["custom"] == {"type": "acknowledge"}
+
+
+async def test_consent_with_an_advisor_online_commits_a_ticket_then_pauses(services, advisor_online):
+    events, slots = await offered(services)
+    tracker = make_tracker("oui", "affirm", events=events, slots=slots)
+
+    messages, events = await run(ActionAnswerConsent(services), tracker)
 
     payload = messages[0]["custom"]
-    assert events == [ConversationPaused()]
+    assert events == [SlotSet("handoff_offer", None), ConversationPaused()]
     assert (payload["type"], payload["status"]) == ("handoff", "waiting")
     assert f"votre demande porte le numéro {payload['ticket']}." in messages[0]["text"]
-    with shared() as session:
+    with services.sessions() as session:
         ticket = ticket_for_client(session=session, ticket_id=int(payload["ticket"]), secret=payload["secret"])
         assert (ticket.sender_id, ticket.reason, ticket.topic, ticket.commune, ticket.department) == (
             "citoyen", "asked", "demenagement", "Coulommiers", "77")
@@ -131,38 +146,26 @@ async def test_consent_with_an_advisor_online_commits_a_ticket_then_pauses(share
         assert {"author": "user", "text": "je veux parler à quelqu'un"} in ticket.transcript
 
 
-async def test_consent_without_an_advisor_online_collects_a_callback(shared, knowledge_base, monkeypatch):
-    monkeypatch.setattr(handoff, "current_time", lambda: TUESDAY_10_30_PARIS)
-    tracker = make_tracker("oui", "affirm", events=await offered(knowledge_base), slots=SLOTS)
+async def test_consent_without_an_advisor_online_collects_a_callback(services, monkeypatch):
+    monkeypatch.setattr(services, "clock", lambda: TUESDAY_10_30_PARIS)
+    events, slots = await offered(services)
+    tracker = make_tracker("oui", "affirm", events=events, slots=slots)
 
-    messages, events = await run(ActionAnswerConsent(knowledge_base), tracker)
+    messages, events = await run(ActionAnswerConsent(services), tracker)
 
     assert messages == [] and events == [FollowupAction("callback_form")]
 
 
-async def test_a_failure_to_store_the_ticket_gives_no_ticket_number(shared, knowledge_base, advisor_online):
-    with shared() as session:  # the advisor is online, but the ticket cannot be written
+async def test_a_failure_to_store_the_ticket_gives_no_ticket_number(services, advisor_online):
+    with services.sessions() as session:  # the advisor is online, but the ticket cannot be written
         session.execute(text("DROP TABLE handoff_note"))
         session.execute(text("DROP TABLE handoff_message"))
         session.execute(text("DROP TABLE handoff_ticket"))
-    tracker = make_tracker("oui", "affirm", events=await offered(knowledge_base), slots=SLOTS)
+    events, slots = await offered(services)
+    tracker = make_tracker("oui", "affirm", events=events, slots=slots)
 
-    messages, events = await run(ActionAnswerConsent(knowledge_base), tracker)
+    messages, events = await run(ActionAnswerConsent(services), tracker)
 
     assert messages[0]["custom"] == {"type": "handoff", "ticket": None, "status": "failed"}
     assert "aucune demande n'a été créée" in messages[0]["text"] and "numéro" not in messages[0]["text"]
     assert events == []
-
-
-def test_the_offer_is_found_behind_the_events_rasa_adds_after_the_user_message():
-    offer = {"type": "handoff", "status": "offered", "reason": "asked"}
-    events = [user("un conseiller", "request_human"), {"event": "action", "name": "action_offer_handoff"},
-              bot("…", offer), {"event": "action", "name": "action_listen"}, user("oui", "affirm"),
-              {"event": "user_featurization", "use_text_for_featurization": False}]
-
-    assert handoff.last_offer(make_tracker("oui", "affirm", events=events[:-2])) == offer
-    tracker = make_tracker("oui", "affirm", events=events[:-2])
-    tracker.events = events
-    assert handoff.last_offer(tracker) == offer
-    tracker.events = [*events, bot("D'accord", {"type": "acknowledge"}), user("oui", "affirm")]
-    assert handoff.last_offer(tracker) is None

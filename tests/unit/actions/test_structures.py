@@ -6,17 +6,14 @@ import pytest
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import structures as structure_actions
 from actions.procedures import ActionAnswerTopic
 from actions.structures import ActionAskLocation, ActionFindStructures, ValidateStructureForm, location_query
-from assistant.config import SHARED_STRUCTURES_LIST
-from assistant.db import create_database_engine, create_schema, create_session_factory
-from assistant.structures.importer import import_structures
+from tests.conftest import make_services
 from tests.unit.actions.conftest import make_tracker
 
 
-async def extracted(tracker) -> dict:
-    return await ValidateStructureForm().extract_location(CollectingDispatcher(), tracker, {})
+async def extracted(services, tracker) -> dict:
+    return await ValidateStructureForm(services).extract_location(CollectingDispatcher(), tracker, {})
 
 
 async def run(action, tracker) -> tuple[list[dict], list[dict]]:
@@ -38,14 +35,14 @@ async def run(action, tracker) -> tuple[list[dict], list[dict]]:
         (make_tracker("je déménage", "topic_demenagement"), None),
     ],
 )
-def test_where_the_latest_message_says_the_user_is(tracker, query):
-    assert location_query(tracker) == query
+def test_where_the_latest_message_says_the_user_is(services, tracker, query):
+    assert location_query(tracker, services) == query
 
 
-async def test_an_unreadable_position_falls_back_to_the_words(shared):
+async def test_an_unreadable_position_falls_back_to_the_words(services):
     tracker = make_tracker("Lure", "inform_location", metadata={"position": {"lat": "nord"}})
 
-    assert await extracted(tracker) == {"location": "Lure"}
+    assert await extracted(services, tracker) == {"location": "Lure"}
 
 
 @pytest.mark.parametrize(
@@ -60,20 +57,21 @@ async def test_an_unreadable_position_falls_back_to_the_words(shared):
         ("je déménage", "topic_demenagement", {}),  # another question: the form steps aside
     ],
 )
-async def test_the_form_keeps_only_a_place_it_can_answer(shared, text, intent, slot):
-    assert await extracted(make_tracker(text, intent)) == slot
+async def test_the_form_keeps_only_a_place_it_can_answer(services, text, intent, slot):
+    assert await extracted(services, make_tracker(text, intent)) == slot
 
 
-async def test_the_question_when_no_place_is_named(shared):
-    messages, _ = await run(ActionAskLocation(), make_tracker("le téléphone de la france services", "find_structure"))
+async def test_the_question_when_no_place_is_named(services):
+    messages, _ = await run(ActionAskLocation(services),
+                            make_tracker("le téléphone de la france services", "find_structure"))
 
     assert len(messages) == 1
     assert messages[0]["text"].startswith("Où cherchez-vous une France Services ?")
     assert messages[0]["custom"] == {"type": "structures", "location": None, "structures": []}
 
 
-async def test_homonyms_are_offered_as_buttons_that_name_the_commune(shared, resolver):
-    messages, _ = await run(ActionAskLocation(), make_tracker("Saint-Pierre", "inform_location"))
+async def test_homonyms_are_offered_as_buttons_that_name_the_commune(resolver, services):
+    messages, _ = await run(ActionAskLocation(services), make_tracker("Saint-Pierre", "inform_location"))
 
     buttons = messages[0]["buttons"]
     assert messages[0]["text"].startswith("Plusieurs communes correspondent à « Saint-Pierre » : laquelle ?")
@@ -83,16 +81,16 @@ async def test_homonyms_are_offered_as_buttons_that_name_the_commune(shared, res
     assert [(c.name, c.department) for c in resolver.resolve(chosen).communes] == [("Saint-Pierre", "974")]
 
 
-async def test_an_unknown_place_is_named_back(shared):
-    messages, _ = await run(ActionAskLocation(), make_tracker("xyzzy", "inform_location"))
+async def test_an_unknown_place_is_named_back(services):
+    messages, _ = await run(ActionAskLocation(services), make_tracker("xyzzy", "inform_location"))
 
     assert messages[0]["text"].startswith("Je ne trouve pas « xyzzy ».")
 
 
-async def test_the_nearest_structures_then_an_empty_slot(shared):
+async def test_the_nearest_structures_then_an_empty_slot(services):
     tracker = make_tracker("Lure", "inform_location", slots={"location": "non, je voulais dire Lure"})
 
-    messages, events = await run(ActionFindStructures(), tracker)
+    messages, events = await run(ActionFindStructures(services), tracker)
 
     assert len(messages) == 1
     payload = messages[0]["custom"]
@@ -102,46 +100,29 @@ async def test_the_nearest_structures_then_an_empty_slot(shared):
     assert events == [SlotSet("location", None), SlotSet("place", "non, je voulais dire Lure")]
 
 
-async def test_a_shared_position_answers_from_the_position(shared):
+async def test_a_shared_position_answers_from_the_position(services):
     tracker = make_tracker("ma position", "inform_location", slots={"location": "position:48.81550,3.08000"})
 
-    messages, _ = await run(ActionFindStructures(), tracker)
+    messages, _ = await run(ActionFindStructures(services), tracker)
 
     assert messages[0]["custom"]["location"]["lat"] == 48.8155
     assert messages[0]["text"].startswith("Les France Services les plus proches de votre position (près de Coulom")
 
 
-async def test_without_the_list_of_structures_the_user_is_told(monkeypatch, resolver):
-    monkeypatch.setattr(structure_actions, "shared_resolver", lambda: resolver)
-    monkeypatch.setattr(structure_actions, "shared_structure_index", lambda: None)
+async def test_without_the_list_of_structures_the_user_is_told(session_factory, resolver):
+    services = make_services(session_factory, resolver=resolver)  # nothing imported into the database
 
-    messages, events = await run(ActionFindStructures(), make_tracker("Lure", "inform_location",
-                                                                      slots={"location": "Lure"}))
+    messages, events = await run(ActionFindStructures(services), make_tracker("Lure", "inform_location",
+                                                                             slots={"location": "Lure"}))
 
     assert messages[0]["text"].startswith("La liste des France Services n'est pas disponible")
+    assert messages[0]["custom"] == {"type": "structures", "location": None, "structures": []}
     assert events == [SlotSet("location", None)]
 
 
-def test_the_index_is_read_again_once_the_list_is_imported(tmp_path, monkeypatch):
-    database = tmp_path / "guichet.db"
-    monkeypatch.setenv("GUICHET_DATABASE_URL", f"sqlite:///{database}")
-    engine = create_database_engine(f"sqlite:///{database}")
-    create_schema(engine)
-    structure_actions._index_from_database.cache_clear()
-
-    before = structure_actions.shared_structure_index()
-    import_structures(create_session_factory(engine), SHARED_STRUCTURES_LIST)
-    after = structure_actions.shared_structure_index()
-
-    assert before is None and len(after.structures) == 2845
-    assert structure_actions.shared_structure_index() is after
-    structure_actions._index_from_database.cache_clear()
-    engine.dispose()
-
-
-async def test_another_question_during_the_search_ends_it(knowledge_base):
+async def test_another_question_during_the_search_ends_it(knowledge_base, services):
     tracker = make_tracker("je déménage", "topic_demenagement", active_loop="structure_form")
 
-    _, events = await run(ActionAnswerTopic(knowledge_base), tracker)
+    _, events = await run(ActionAnswerTopic(services), tracker)
 
     assert events[-2:] == [ActiveLoop(None), SlotSet("requested_slot", None)]

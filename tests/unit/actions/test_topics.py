@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import CONSENT_BUTTONS
-from actions.messages import topic_button
 from actions.topics import ActionHandleFallback, ActionHelp
+from assistant.contract import CONSENT_BUTTONS
+from assistant.contract import topic_button as contract_topic_button
 from tests.unit.actions.conftest import make_tracker, message
 
 NOT_UNDERSTOOD = {"event": "user", "text": "blabla", "parse_data": {"intent": {"name": "nlu_fallback"}}}
@@ -12,15 +12,19 @@ UNDERSTOOD = {"event": "user", "text": "bonjour", "parse_data": {"intent": {"nam
 BOT = {"event": "bot", "text": "…"}
 
 
+def topic_button(topic):
+    return contract_topic_button(topic.slug, topic.title)
+
+
 def topics(knowledge_base):
     return [{"slug": topic.slug, "title": topic.title} for topic in knowledge_base.topics]
 
 
-async def test_first_misunderstanding_asks_to_rephrase(knowledge_base):
+async def test_first_misunderstanding_asks_to_rephrase(knowledge_base, services):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("zzz", "nlu_fallback", events=[UNDERSTOOD, BOT, NOT_UNDERSTOOD, BOT, UNDERSTOOD, BOT])
 
-    events = await ActionHandleFallback(knowledge_base).run(dispatcher, tracker, {})
+    events = await ActionHandleFallback(services).run(dispatcher, tracker, {})
 
     assert events == []
     assert dispatcher.messages == [message(
@@ -28,11 +32,11 @@ async def test_first_misunderstanding_asks_to_rephrase(knowledge_base):
         "Par exemple : « je déménage » ou « j'ai perdu ma carte Vitale ».", {"type": "fallback"})]
 
 
-async def test_second_misunderstanding_in_a_row_offers_an_advisor_and_the_topics(knowledge_base):
+async def test_second_misunderstanding_in_a_row_offers_an_advisor_and_the_topics(knowledge_base, services):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("zzz", "nlu_fallback", events=[UNDERSTOOD, BOT, NOT_UNDERSTOOD, BOT])
 
-    await ActionHandleFallback(knowledge_base).run(dispatcher, tracker, {})
+    await ActionHandleFallback(services).run(dispatcher, tracker, {})
 
     [sent] = dispatcher.messages
     assert sent["text"].startswith("Je ne comprends toujours pas, désolé. Un conseiller France Services peut prendre")
@@ -44,14 +48,14 @@ async def test_second_misunderstanding_in_a_row_offers_an_advisor_and_the_topics
     assert sent["buttons"] == CONSENT_BUTTONS + [topic_button(topic) for topic in knowledge_base.topics]
 
 
-async def test_help_says_what_the_assistant_knows_with_the_topics(knowledge_base):
+async def test_help_says_what_the_assistant_knows_with_the_topics(knowledge_base, services):
     dispatcher = CollectingDispatcher()
 
-    await ActionHelp(knowledge_base).run(dispatcher, make_tracker("tu sers a quoi", "help"), {})
+    await ActionHelp(services).run(dispatcher, make_tracker("tu sers a quoi", "help"), {})
 
     sent = dispatcher.messages[0]
     assert sent["custom"] == {"type": "help", "topics": topics(knowledge_base)}
-    counts = f"je connais {len(knowledge_base.procedures)} démarches de {len(knowledge_base.partners)} organismes"
-    assert counts in sent["text"]
+    assert (f"je connais {len(knowledge_base.procedures)} démarches de {len(knowledge_base.partners)} "
+            "organismes") in sent["text"]
     assert "la MDPH" in sent["text"] and "la Banque de France" in sent["text"]
     assert sent["buttons"] == [topic_button(topic) for topic in knowledge_base.topics]

@@ -4,6 +4,7 @@ import pytest
 
 from assistant.handoff.advisors import add_advisor
 from assistant.handoff.models import CALLBACK, CLOSED, LIVE, WAITING, TicketRow
+from assistant.handoff.service import may_close, may_reply
 from assistant.handoff.tickets import (
     TicketRequest,
     add_message,
@@ -66,17 +67,45 @@ def test_a_claimed_callback_stays_a_callback(session_factory, advisors):
         assert ticket.status == CALLBACK and ticket.claimed_by == advisors[0].id
 
 
-def test_only_the_holder_closes_and_a_closed_ticket_is_not_open(session_factory, advisors):
+def test_only_the_holder_may_close_and_a_closed_ticket_is_not_open(session_factory, advisors):
     with session_factory() as session:
         ticket, _ = create_ticket(session=session, request=request(), callback=False)
         claim_ticket(session=session, ticket_id=ticket.id, advisor_id=advisors[0].id)
+        session.refresh(ticket)
 
-        assert not close_ticket(session=session, ticket_id=ticket.id, advisor_id=advisors[1].id)
+        assert not may_close(ticket, advisors[1].id) and may_close(ticket, advisors[0].id)
         assert open_ticket_of(session=session, sender_id="marie").id == ticket.id
-        assert close_ticket(session=session, ticket_id=ticket.id, advisor_id=advisors[0].id)
+        assert close_ticket(session=session, ticket=ticket)
         assert open_ticket_of(session=session, sender_id="marie") is None
         session.refresh(ticket)
         assert ticket.status == CLOSED and ticket.closed_at is not None
+        assert not may_close(ticket, advisors[0].id)
+
+
+def test_a_ticket_taken_meanwhile_is_not_closed(session_factory, advisors):
+    """The callback nobody held when the page was read was taken since: the close leaves it as it is."""
+    with session_factory() as session:
+        ticket, _ = create_ticket(session=session, request=request(), callback=True)
+    with session_factory() as page:  # the advisor's page, read before the other advisor took the ticket
+        as_read = page.get(TicketRow, ticket.id)
+        assert may_close(as_read, advisors[1].id)
+        with session_factory() as other:
+            claim_ticket(session=other, ticket_id=ticket.id, advisor_id=advisors[0].id)
+
+        assert not close_ticket(session=page, ticket=as_read)
+    with session_factory() as session:
+        now = session.get(TicketRow, ticket.id)
+        assert now.status == CALLBACK and now.claimed_by == advisors[0].id
+
+
+def test_only_the_holder_of_a_live_ticket_may_reply(session_factory, advisors):
+    with session_factory() as session:
+        ticket, _ = create_ticket(session=session, request=request(), callback=False)
+        assert not may_reply(ticket, advisors[0].id)  # waiting: nobody holds it
+        claim_ticket(session=session, ticket_id=ticket.id, advisor_id=advisors[0].id)
+        session.refresh(ticket)
+
+        assert may_reply(ticket, advisors[0].id) and not may_reply(ticket, advisors[1].id)
 
 
 def test_messages_and_notes(session_factory, advisors):
@@ -127,7 +156,8 @@ def test_the_console_views_filter_by_state_and_department(session_factory, advis
         closed, _ = create_ticket(session=session, request=request("d", "77"), callback=False)
         claim_ticket(session=session, ticket_id=mine.id, advisor_id=me)
         claim_ticket(session=session, ticket_id=closed.id, advisor_id=me)
-        close_ticket(session=session, ticket_id=closed.id, advisor_id=me)
+        session.refresh(closed)
+        close_ticket(session=session, ticket=closed)
 
         def ids(view, departments=()):
             return [t.id for t in list_tickets(session=session, view=view, advisor_id=me, departments=departments)]

@@ -13,6 +13,7 @@ from assistant.handoff.advisors import add_advisor
 from assistant.handoff.tickets import TicketRequest, create_ticket
 from assistant.web.app import create_app
 from assistant.web.rasa_client import RasaClient
+from tests.conftest import make_services
 
 PASSWORD = "un mot de passe solide"
 SECRET = "clé de test " * 4
@@ -48,9 +49,10 @@ def rasa():
 
 @pytest.fixture
 def make_app(session_factory, rasa):
+    """The app on the test's database: its services read what the test loaded there."""
     def make(**options):
         client = RasaClient("http://rasa", "jeton", transport=httpx.MockTransport(rasa.handle))
-        return create_app(session_factory, client, session_secret=SECRET, **options)
+        return create_app(make_services(session_factory), client, session_secret=SECRET, **options)
     return make
 
 

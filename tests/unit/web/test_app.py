@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from assistant.feedback.models import RatingRow
 from assistant.feedback.report import record_event
 from assistant.handoff.models import CLOSED, LIVE
-from assistant.web.app import RESUMED_TEXT
+from assistant.web.routers.console import RESUMED_TEXT
 from tests.unit.web.conftest import PASSWORD, csrf, logged_in
 
 

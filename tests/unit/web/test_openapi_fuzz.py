@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from assistant.knowledge.loader import load_knowledge_into_database
 from assistant.ratelimit import RateLimitSettings
-from assistant.web.app import LARGEST_MESSAGE_ID
+from assistant.web.schemas import LARGEST_MESSAGE_ID
 from tests.conftest import KNOWLEDGE_DIRECTORY
 from tests.unit.web.conftest import logged_in
 

@@ -51,3 +51,18 @@ def test_the_directory_of_structures(console):
 
     assert "Les France Services les plus proches de Coulommiers" in page
     assert "département Seine-et-Marne (77)" in console.get("/conseiller/annuaire", params={"q": "77"}).text
+
+
+def test_before_anything_is_imported_the_console_explains_instead_of_failing(make_app, ticket):
+    anne = logged_in(make_app())  # the database holds the tickets only
+
+    directory = anne.get("/conseiller/annuaire", params={"q": "77120"})
+    search = anne.get("/api/reference/procedures", params={"q": "carte grise"})
+    reference = anne.get("/conseiller/reference", params={"q": "carte grise"})
+
+    assert directory.status_code == 503
+    assert "La liste des France Services n&#39;est pas importée : lancez « guichet structures import »." in (
+        directory.text)
+    assert search.status_code == 503 and search.json() == {
+        "detail": "La base de connaissances des démarches n'est pas chargée : lancez « guichet kb load »."}
+    assert reference.status_code == 503 and "guichet kb load" in reference.text
