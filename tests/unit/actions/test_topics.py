@@ -69,4 +69,5 @@ async def test_help_says_what_the_assistant_knows_with_the_topics(knowledge_base
     assert sent["custom"] == {"type": "help", "topics": topics(knowledge_base)}
     assert (f"je connais {len(knowledge_base.procedures)} démarches de {len(knowledge_base.partners)} "
             "organismes") in sent["text"]
+    assert "la MDPH" in sent["text"] and "la Banque de France" in sent["text"]
     assert sent["buttons"] == [topic_button(topic) for topic in knowledge_base.topics]
