@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from assistant import contract
 from assistant.contract import Slot
 from assistant.knowledge import KnowledgeBase, Procedure, Topic
-from assistant.text import french_date
+from assistant.text import french_date, of
 
 # A procedure is answered in detail when its score is at least this high and clearly above the next one.
 # A life event's words ("je perds mon emploi") match all its procedures a little: a specific need
@@ -77,7 +77,7 @@ def answer_topic(
     note = ""
     if partner and not knowledge.procedures_for(topic=topic.slug, partner=partner):
         note = (
-            f"Je n'ai pas de démarche de {_partner_short_name(knowledge, partner)} pour « {topic.title} ». "
+            f"Je n'ai pas de démarche {of(_partner_short_name(knowledge, partner))} pour « {topic.title} ». "
             "Voici ce que je peux vous dire sur ce sujet.\n\n"
         )
         partner = None

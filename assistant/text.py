@@ -36,3 +36,12 @@ FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet
 def french_date(day: date) -> str:
     """« 1er juillet 2026 », « 2 décembre 2026 »: a date as a sentence says it."""
     return f"{'1er' if day.day == 1 else day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
+
+
+def of(noun_phrase: str) -> str:
+    """« de » before a noun phrase, contracted as French requires: « du chèque énergie », « des impôts »,
+    « de la CAF », « de l'Urssaf », « de France Travail »."""
+    for article, contracted in (("le ", "du "), ("les ", "des ")):
+        if noun_phrase.startswith(article):
+            return contracted + noun_phrase[len(article):]
+    return f"de {noun_phrase}"
