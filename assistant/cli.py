@@ -168,15 +168,17 @@ def kb_load(directory: Path, database_url: str) -> None:
         console.print("  Aucune modification.")
 
 
-@main.command(help="Cherche les démarches qui répondent à une question, par exemple : guichet ask \"carte grise\".")
+@main.command(help="Cherche les démarches relues et les fiches service-public.fr qui répondent à une question, "
+                   "par exemple : guichet ask \"carte grise\".")
 @click.argument("question")
 @click.option("--limit", default=3, show_default=True, type=click.IntRange(1, 20), help="Nombre de fiches.")
 @click.option("--topic", help="Limiter à un thème (slug, par exemple demenagement).")
 @click.option("--partner", help="Limiter à un partenaire (slug, par exemple caf).")
 @database_option
 def ask(question: str, limit: int, topic: str | None, partner: str | None, database_url: str) -> None:
+    services = build_services(database_url)
     try:
-        knowledge = build_services(database_url).knowledge()
+        knowledge = services.knowledge()
     except DataUnavailable as missing:
         errors.print(escape(missing.sentence), highlight=False, soft_wrap=True)
         sys.exit(1)
@@ -185,12 +187,20 @@ def ask(question: str, limit: int, topic: str | None, partner: str | None, datab
             errors.print(f"{kind.capitalize()} inconnu : « {value} ».")
             sys.exit(2)
     hits = [hit for hit in knowledge.search(question, topic=topic, partner=partner, limit=limit) if hit.score > 0]
-    if not hits:
-        console.print("Aucune démarche ne correspond à cette question. Essayez avec d'autres mots.")
-        sys.exit(1)
     for hit in hits:
         console.print(Panel(_terminal_markup(procedure_card(knowledge, hit.procedure)), expand=False,
                             subtitle=f"{hit.procedure.id} · pertinence {hit.score:.2f}"))
+    try:
+        sheets = [] if topic or partner else services.sheet_search().search(question, limit=limit)
+    except DataUnavailable as missing:
+        errors.print(escape(missing.sentence), highlight=False, soft_wrap=True)
+        sheets = []
+    if sheets:
+        console.print("[bold]Fiches service-public.fr[/bold]", highlight=False)
+        _print_sheet_hits(sheets)
+    if not hits and not sheets:
+        console.print("Aucune démarche ni fiche ne correspond à cette question. Essayez avec d'autres mots.")
+        sys.exit(1)
 
 
 @main.group(help="Structures France Services (liste officielle de l'ANCT).")
@@ -313,6 +323,10 @@ def sheets_search(question: str, limit: int, families: tuple[str, ...], theme: s
     if not hits:
         console.print("Aucune fiche ne correspond à cette question. Essayez avec d'autres mots.")
         sys.exit(1)
+    _print_sheet_hits(hits)
+
+
+def _print_sheet_hits(hits) -> None:
     for rank, hit in enumerate(hits, 1):
         sheet = hit.sheet
         console.print(f"{rank}. [bold]{escape(sheet.title)}[/bold] ({FAMILY_LABELS[sheet.family]}, {sheet.id})",

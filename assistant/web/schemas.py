@@ -42,7 +42,7 @@ class RatingIn(BaseModel):
 
     sender: constr(strict=True, min_length=1, max_length=255, regex=NOT_BLANK_NO_NUL)
     topic: constr(strict=True, max_length=60, regex=NO_NUL) | None = None
-    kind: Literal["procedures", "structures"]
+    kind: Literal["procedures", "structures", "sheets"]
     useful: StrictBool
     reason: constr(strict=True, max_length=500, regex=NO_NUL) | None = None
 
@@ -73,6 +73,17 @@ class HandoffOut(BaseModel):
 
 class ReferenceOut(BaseModel):
     results: list[dict]
+
+
+class ReferenceAllOut(BaseModel):
+    """Curated procedures and service-public.fr sheets; `sheets_missing` says why there are no sheets."""
+
+    procedures: list[dict]
+    sheets: list[dict]
+    sheets_missing: str | None = None
+
+    class Config:
+        schema_extra = staticmethod(nullable_optionals)
 
 
 class Problem(BaseModel):

@@ -277,3 +277,23 @@ def test_sheets_search_before_any_import_says_what_to_run(tmp_path):
     result = run("sheets", "search", "naturalisation", "--lexical", "--database-url", upgraded(tmp_path / "e.db"))
 
     assert result.exit_code == 1 and "lancez d'abord « guichet sheets import »" in result.output
+
+
+def test_ask_searches_the_procedures_and_the_sheets(tmp_path):
+    from assistant.sheets.importer import import_sheets
+    from tests.unit.actions.test_open_world import RESIDENCE_PERMIT
+    from tests.unit.sheets.conftest import write_zip
+
+    url = upgraded(tmp_path / "kb.db")
+    run("kb", "load", "--directory", str(KNOWLEDGE_DIRECTORY), "--database-url", url)
+    engine = create_database_engine(url)
+    import_sheets(create_session_factory(engine), write_zip(tmp_path / "f.zip", {"F21032.xml": RESIDENCE_PERMIT}))
+    engine.dispose()
+
+    result = CliRunner().invoke(main, ["ask", "perte de ma carte de séjour", "--database-url", url],
+                                env={"GUICHET_CACHE_DIR": str(tmp_path / "cache")})
+
+    assert result.exit_code == 0
+    assert "Fiches service-public.fr" in result.output
+    assert "Que doit faire un étranger en cas de perte de sa carte de séjour ?" in result.output
+    assert "Fiche mise à jour le 21/07/2020" in result.output

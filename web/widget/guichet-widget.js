@@ -57,6 +57,10 @@
     @media print { form, .tools, .rating, button { display: none; } .panel { height: auto; } .log { overflow: visible; } }
   `;
   const POLL_MS = 3000;
+  const SHEET_LABELS = {
+    fiche: "Fiche pratique", question: "Question-réponse", dossier: "Dossier", teleservice: "Téléservice",
+    formulaire: "Formulaire", modele: "Modèle de document", simulateur: "Simulateur",
+  };
   const FORMAT_LABELS = {
     "Bus_équivalent": "Bus France services (itinérant)", "Itinérante": "France services itinérante",
   };
@@ -248,6 +252,12 @@
       if (custom.type === "procedures") {
         const procedures = custom.procedures || [];
         for (const procedure of procedures) view.append(this.procedureCard(procedure, procedures.length === 1));
+        if (custom.sheets && custom.sheets.length) {
+          view.append(element("p", { class: "label", text: "Fiches service-public.fr liées :" }));
+          for (const sheet of custom.sheets) view.append(this.sheetCard(sheet));
+        }
+      } else if (custom.type === "sheets") {
+        for (const sheet of custom.sheets || []) view.append(this.sheetCard(sheet));
       } else if (custom.type === "structures") {
         for (const structure of custom.structures || []) view.append(this.structureCard(structure));
       } else if (custom.type === "handoff" && custom.ticket) {
@@ -276,6 +286,18 @@
           element("ul", {}, ...procedure.documents.map((doc) => element("li", { text: doc }))));
       }
       card.append(details, element("p", {}, link(procedure.url, "Faire la démarche en ligne (site officiel)")));
+      return card;
+    }
+
+    /** A service-public.fr sheet: its type, its own date (the copy may be old) and the link to today's text. */
+    sheetCard(sheet) {
+      const card = element("article", { class: "card sheet" }, element("h3", { text: sheet.title }));
+      const [year, month, day] = String(sheet.updated || "").split("-");
+      const updated = day ? `fiche mise à jour le ${day}/${month}/${year}` : "";
+      card.append(element("p", { class: "label", text: [SHEET_LABELS[sheet.type] || "Fiche", updated]
+        .filter(Boolean).join(" · ") }));
+      if (sheet.description) card.append(element("p", { text: sheet.description }));
+      card.append(element("p", {}, link(sheet.url, "Lire la fiche à jour sur service-public.gouv.fr")));
       return card;
     }
 
@@ -308,7 +330,7 @@
     }
 
     rating(custom) {
-      if (!["procedures", "structures"].includes(custom.type)) return;
+      if (!["procedures", "structures", "sheets"].includes(custom.type)) return;
       const box = element("div", { class: "rating", role: "group", "aria-label": "Évaluer cette réponse" },
         element("span", { text: "Cette réponse vous a-t-elle été utile ? " }));
       const rate = async (useful) => {

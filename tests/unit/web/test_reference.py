@@ -66,3 +66,52 @@ def test_before_anything_is_imported_the_console_explains_instead_of_failing(mak
     assert search.status_code == 503 and search.json() == {
         "detail": "La base de connaissances des démarches n'est pas chargée : lancez « guichet kb load »."}
     assert reference.status_code == 503 and "guichet kb load" in reference.text
+
+
+@pytest.fixture
+def with_sheets(session_factory, tmp_path):
+    """Three service-public.fr sheets in the test's database (the search is built from them)."""
+    from assistant.sheets.importer import import_sheets
+    from tests.unit.actions.test_open_world import RESIDENCE_PERMIT
+    from tests.unit.sheets.conftest import paragraph, sheet_xml, write_zip
+
+    files = {
+        "F21032.xml": RESIDENCE_PERMIT,
+        "F1367.xml": sheet_xml("F1367", "Listes électorales : inscription", theme="Papiers - Citoyenneté",
+                               description="Pour voter, il faut être inscrit sur les listes électorales.",
+                               body="<Texte>" + paragraph("L'inscription se fait en mairie ou en ligne.") + "</Texte>"),
+        "R16396.xml": sheet_xml("R16396", "Téléservice : inscription sur les listes électorales",
+                                kind="Téléservice", description="Demande d'inscription en ligne."),
+    }
+    import_sheets(session_factory, write_zip(tmp_path / "sheets.zip", files))
+
+
+def test_procedures_and_sheets_are_searched_together_with_filters(console, with_sheets):
+    found = console.get("/api/reference/search", params={"q": "inscription listes electorales"}).json()
+    forms_only = console.get("/api/reference/search", params={"q": "inscription listes electorales",
+                                                              "type": "teleservice"}).json()
+
+    assert found["sheets_missing"] is None
+    assert [sheet["id"] for sheet in found["sheets"]][:2] == ["F1367", "R16396"]
+    assert found["sheets"][0]["updated"] == "2020-07-21" and found["sheets"][0]["type_label"] == "Fiche pratique"
+    assert [sheet["id"] for sheet in forms_only["sheets"]] == ["R16396"]
+    page = console.get("/conseiller/reference", params={"q": "inscription listes electorales"}).text
+    assert "Listes électorales : inscription</a> — Fiche pratique, fiche mise à jour le 21/07/2020" in page
+
+
+def test_without_sheets_the_procedures_still_answer_and_the_missing_sheets_are_said(console):
+    found = console.get("/api/reference/search", params={"q": "carte grise"}).json()
+
+    assert found["procedures"] and found["sheets"] == []
+    assert found["sheets_missing"] == ("Les fiches de service-public.fr ne sont pas importées : lancez « guichet "
+                                       "sheets import ».")
+
+
+def test_a_sheet_printable_for_the_citizen_with_its_date_and_live_link(console, with_sheets):
+    page = console.get("/conseiller/reference/service-public/F21032").text
+
+    assert "fiche mise à jour le 21/07/2020" in page
+    assert 'href="https://www.service-public.gouv.fr/particuliers/vosdroits/F21032"' in page
+    assert "Déclaration de perte" in page and "window.print()" in page
+    assert unquote(page.split('href="mailto:', 1)[1].split('"', 1)[0]).startswith("?subject=Fiche : Que doit faire")
+    assert console.get("/conseiller/reference/service-public/F0").status_code == 404
