@@ -282,12 +282,13 @@ def test_sheets_search_before_any_import_says_what_to_run(tmp_path):
 def test_ask_searches_the_procedures_and_the_sheets(tmp_path):
     from assistant.sheets.importer import import_sheets
     from tests.unit.actions.test_open_world import RESIDENCE_PERMIT
-    from tests.unit.sheets.conftest import write_zip
+    from tests.unit.sheets.conftest import sheet_xml, write_zip
 
     url = upgraded(tmp_path / "kb.db")
     run("kb", "load", "--directory", str(KNOWLEDGE_DIRECTORY), "--database-url", url)
     engine = create_database_engine(url)
-    import_sheets(create_session_factory(engine), write_zip(tmp_path / "f.zip", {"F21032.xml": RESIDENCE_PERMIT}))
+    import_sheets(create_session_factory(engine), write_zip(tmp_path / "f.zip", {
+        "F21032.xml": RESIDENCE_PERMIT, "F2213.xml": sheet_xml("F2213", "Naturalisation")}))
     engine.dispose()
 
     result = CliRunner().invoke(main, ["ask", "perte de ma carte de séjour", "--database-url", url],
