@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.database import shared_sessions
 from actions.knowledge_base import KnowledgeAction
 from actions.messages import leave_active_form, topic_button, topics_payload
-from actions.structures import PLACE_SLOT, shared_resolver
+from actions.structures import PLACE_SLOT, answered_as_a_place, shared_resolver
 from assistant import config
 from assistant.geo.communes import Commune
 from assistant.handoff.advisors import advisor_available
@@ -119,6 +119,10 @@ class ActionOfferHandoff(KnowledgeAction):
         return "action_offer_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        # « un conseiller près de 77120 »: the structures near it first, with a person on offer.
+        place_answered = answered_as_a_place(dispatcher, tracker)
+        if place_answered is not None:
+            return leave_active_form(tracker) + place_answered
         focus = self.knowledge.procedure(tracker.get_slot("focus_procedure") or "")
         reason = "needs_person" if focus is not None and focus.needs_advisor else "asked"
         text, payload = offer(self.knowledge, tracker, reason,

@@ -21,6 +21,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.messages import HUMAN_BUTTON
 from assistant import config
 from assistant.db import create_database_engine, create_session_factory
 from assistant.geo.communes import CommuneDirectory
@@ -94,8 +95,20 @@ def commune_button(choice) -> dict:
 
 
 def send_structures_reply(dispatcher: CollectingDispatcher, reply: StructuresReply) -> None:
-    dispatcher.utter_message(text=reply.text, buttons=[commune_button(c) for c in reply.commune_choices],
-                             json_message=reply.payload)
+    buttons = [commune_button(c) for c in reply.commune_choices] + ([HUMAN_BUTTON] if reply.offers_advisor else [])
+    dispatcher.utter_message(text=reply.text, buttons=buttons, json_message=reply.payload)
+
+
+def answered_as_a_place(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """A message the NLU did not read as a search (not understood, or a request for a person) that plainly names
+    a place: the structures near it, with a person on offer when one was asked for. None when it names none."""
+    text = tracker.latest_message.get("text") or ""
+    location = shared_resolver().resolve_text(text) if text and not text.startswith("/") else None
+    index = shared_structure_index() if location is not None and location.named else None
+    if index is None:
+        return None
+    send_structures_reply(dispatcher, answer_location(location, index, _now()))
+    return [SlotSet(PLACE_SLOT, text)] if location.is_place else []
 
 
 class ValidateStructureForm(FormValidationAction):

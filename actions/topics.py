@@ -11,6 +11,7 @@ from actions.database import record_conversation_event
 from actions.handoff import offer_after_misunderstanding
 from actions.knowledge_base import KnowledgeAction
 from actions.messages import leave_active_form, send_reply, topics_payload
+from actions.structures import answered_as_a_place
 from assistant.answers import Reply
 from assistant.feedback.models import FALLBACK
 from assistant.knowledge import KnowledgeBase
@@ -60,6 +61,9 @@ class ActionHandleFallback(KnowledgeAction):
         return "action_handle_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        place_answered = answered_as_a_place(dispatcher, tracker)  # « Remiremont » alone: a search, understood
+        if place_answered is not None:
+            return place_answered
         record_conversation_event(tracker, tracker.get_slot("topic"), FALLBACK)
         if consecutive_fallbacks(tracker) < 2:
             dispatcher.utter_message(

@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 
 from actions import handoff
 from actions.handoff import CONSENT_BUTTONS, ActionAnswerConsent, ActionOfferHandoff
+from actions.messages import HUMAN_BUTTON
 from assistant.handoff.advisors import add_advisor, mark_seen
 from assistant.handoff.models import TicketRow
 from assistant.handoff.tickets import ticket_for_client
@@ -166,3 +167,28 @@ def test_the_offer_is_found_behind_the_events_rasa_adds_after_the_user_message()
     assert handoff.last_offer(tracker) == offer
     tracker.events = [*events, bot("D'accord", {"type": "acknowledge"}), user("oui", "affirm")]
     assert handoff.last_offer(tracker) is None
+
+
+async def test_a_person_asked_for_near_a_postcode_gets_the_structures_and_the_offer(knowledge_base, shared):
+    text = "trouver un conseiller près de 77120"
+
+    messages, events = await run(ActionOfferHandoff(knowledge_base), make_tracker(text, "request_human"))
+
+    [sent] = messages
+    assert sent["custom"]["type"] == "structures"
+    assert {key: sent["custom"]["location"][key] for key in ("commune", "postcode", "measured_from")} == {
+        "commune": "Coulommiers", "postcode": "77120", "measured_from": "mairie"}
+    assert len(sent["custom"]["structures"]) == 3
+    assert "Distances à vol d'oiseau depuis la mairie de Coulommiers, la commune la plus peuplée du code postal " \
+           "77120" in sent["text"]
+    assert sent["buttons"][-1] == HUMAN_BUTTON
+    assert events == [SlotSet("place", text)]
+
+
+async def test_the_person_then_asked_for_gets_the_commune_of_that_search(knowledge_base, shared):
+    tracker = make_tracker("/request_human", "request_human", slots={"place": "trouver un conseiller près de 77120"})
+
+    messages, _ = await run(ActionOfferHandoff(knowledge_base), tracker)
+
+    assert messages[0]["custom"]["status"] == "offered"
+    assert messages[0]["custom"]["context"]["commune"] == "Coulommiers"

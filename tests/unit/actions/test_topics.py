@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import CONSENT_BUTTONS
@@ -16,7 +17,7 @@ def topics(knowledge_base):
     return [{"slug": topic.slug, "title": topic.title} for topic in knowledge_base.topics]
 
 
-async def test_first_misunderstanding_asks_to_rephrase(knowledge_base):
+async def test_first_misunderstanding_asks_to_rephrase(knowledge_base, shared):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("zzz", "nlu_fallback", events=[UNDERSTOOD, BOT, NOT_UNDERSTOOD, BOT, UNDERSTOOD, BOT])
 
@@ -28,7 +29,7 @@ async def test_first_misunderstanding_asks_to_rephrase(knowledge_base):
         "Par exemple : « je déménage » ou « j'ai perdu ma carte Vitale ».", {"type": "fallback"})]
 
 
-async def test_second_misunderstanding_in_a_row_offers_an_advisor_and_the_topics(knowledge_base):
+async def test_second_misunderstanding_in_a_row_offers_an_advisor_and_the_topics(knowledge_base, shared):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("zzz", "nlu_fallback", events=[UNDERSTOOD, BOT, NOT_UNDERSTOOD, BOT])
 
@@ -53,3 +54,14 @@ async def test_help_says_what_the_assistant_knows_with_the_topics(knowledge_base
     assert sent["custom"] == {"type": "help", "topics": topics(knowledge_base)}
     assert f"je connais {len(knowledge_base.procedures)} démarches de 12 organismes" in sent["text"]
     assert sent["buttons"] == [topic_button(topic) for topic in knowledge_base.topics]
+
+
+async def test_a_place_named_alone_is_answered_as_a_search_not_as_a_misunderstanding(knowledge_base, shared):
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionHandleFallback(knowledge_base).run(dispatcher, make_tracker("Remiremont", "nlu_fallback"), {})
+
+    [sent] = dispatcher.messages
+    assert sent["text"].startswith("Les France Services les plus proches de Remiremont :")
+    assert sent["custom"]["location"]["insee"] == "88383" and len(sent["custom"]["structures"]) == 3
+    assert events == [SlotSet("place", "Remiremont")]
