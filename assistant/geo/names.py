@@ -30,6 +30,7 @@ class NameMatch:
     quality: int  # EXACT, PARTIAL or FUZZY
     keys: tuple[str, ...]
     distance: int = 0  # for FUZZY: twice the letters changed, a doubled letter counting half
+    whole: bool = True  # the words stand for whole names, not for a part of one
 
 
 def typo_tolerance(word: str, words_in_run: int) -> int:
@@ -66,7 +67,7 @@ class NameIndex:
             return NameMatch(EXACT, (text, *sorted(longer, key=self._population, reverse=True)))
         partial = self._partial(words, text)
         if partial:
-            return NameMatch(PARTIAL, partial)
+            return NameMatch(PARTIAL, partial, whole=False)
         return self._fuzzy(words)
 
     def _partial(self, words: Sequence[str], text: str) -> tuple[str, ...]:
@@ -102,7 +103,8 @@ class NameIndex:
         scored.sort()
         # The names as close as the closest one: a choice among them, unless one is far more populated.
         best = scored[0][:2]
-        return NameMatch(FUZZY, tuple(key for *rank, _, key in scored if tuple(rank) == best), best[1])
+        keys = tuple(key for *rank, _, key in scored if tuple(rank) == best)
+        return NameMatch(FUZZY, keys, distance=best[1], whole=not best[0])
 
     def _close_words_uncached(self, word: str, tolerance: int) -> list[tuple[str, int]]:
         return [(other, int(distance)) for other, distance, _ in

@@ -63,6 +63,7 @@ FRANCE_BOXES = (
 _POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 _DEPARTMENT_NUMBER = re.compile(r"^(?:\d{2}|2a|2b|97[1-8])$")
 # Words that place a homonym in a group of territories: « Saint-Barthélemy aux Antilles ».
+ARTICLES = frozenset({"la", "le", "les", "l"})
 _LONG_FILLERS = sorted(word for word in FILLER if len(word) >= 5)
 LOCATIVE_MARKERS = [(word,) for word in LOCATIVES]
 TERRITORY_HINTS = {"antilles": {"971", "972", "977", "978"}, "corse": {"2A", "2B"},
@@ -236,9 +237,12 @@ class LocationResolver:
             if match.quality > FUZZY or after_locative or not any(m.marked for m in mentions):
                 around = [w for i, w in enumerate(words) if not span.start <= i < span.end
                           and not any(m.span.start <= i < m.span.end for m in mentions) and w not in TERRITORY_HINTS]
-                # « à Lure », « je suis à Brive », or the name alone: not « mon forfait Orange ».
-                alone = not around and match.quality == EXACT
-                named = alone or (after_locative and all(w in FILLER for w in around))
+                # « à Lure », « je suis à Brive », the name alone (« La Trinité », « lons le saulnier », « Valence
+                # dans la Drôme »): not « mon forfait Orange » nor « c'est nice ».
+                plain = match.quality == EXACT or (match.whole and span.size > 1)
+                only_fillers = all(self._is_filler(w) for w in around)
+                alone = plain and (all(w in ARTICLES for w in around) or (bool(mentions) and only_fillers))
+                named = alone or (after_locative and only_fillers)
                 return self._from_name(match, hints, text, named)
         if mentions:
             mention = max(mentions, key=lambda m: (m.marked, m.span.size, m.span.start))

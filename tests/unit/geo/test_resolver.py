@@ -224,8 +224,9 @@ def test_typos_short_names_and_former_communes(resolver, text, commune):
 @pytest.mark.parametrize(
     ("text", "named"),
     [("Remiremont", True), ("à Remiremont", True), ("je suis à brive", True), ("trouver un conseiller près de 77120",
-     True), ("dans la Creuse", True), ("Lamentin", True), ("je suis à Papeete", True), ("brive", False),
-     ("mon forfait Orange", False), ("bla bla", False), ("un conseiller svp", False)],
+     True), ("dans la Creuse", True), ("Lamentin", True), ("je suis à Papeete", True), ("Le Creusot", True),
+     ("bourg en bress", True), ("Chaumont en Haute-Marne", True), ("brive", False), ("mon forfait Orange", False),
+     ("c'est nice", False), ("bla bla", False), ("un conseiller svp", False)],
 )
 def test_whether_the_words_plainly_name_a_place(resolver, text, named):
     assert resolver.resolve_text(text).named is named
