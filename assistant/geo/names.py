@@ -3,8 +3,8 @@
 Three kinds of match, best first: the exact name (« fort de france »); a part of a name, whole words in a row
 (« brive » for Brive-la-Gaillarde, « st die » for Saint-Dié-des-Vosges); and a name with typos, each word
 within a small edit distance of the name's word (optimal string alignment, so a swap of two letters counts
-as one: « frnace », « vezoul », « coulomiers »). Words of three letters or fewer, and the words of a request
-(words.FILLER) are only ever matched exactly.
+as one: « frnace », « vezoul », « coulomiers »), its first letter typed right. Words of three letters or fewer,
+and the words of a request (words.FILLER) are only ever matched exactly.
 """
 
 from __future__ import annotations
@@ -54,7 +54,12 @@ class NameIndex:
         for key in self._keys:
             for word in key.split():
                 self._by_word[word].add(key)
-        self._vocabulary = sorted(self._by_word)
+        # Words by first letter and length: people rarely mistype a name's first letter, and a word within
+        # `tolerance` edits of another is at most `tolerance` letters longer or shorter. Comparing a typed word
+        # with these few hundred words only keeps a long message fast.
+        self._vocabulary: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in sorted(self._by_word):
+            self._vocabulary[word[0], len(word)].append(word)
         self._close_words = lru_cache(maxsize=20_000)(self._close_words_uncached)
 
     def has_word(self, word: str) -> bool:
@@ -87,6 +92,9 @@ class NameIndex:
             if tolerance:
                 close.update({other: _weighted(word, other, distance)
                               for other, distance in self._close_words(word, tolerance) if other not in close})
+            unelided = _without_elision(word)  # « lisle adam »: L'Isle-Adam with its apostrophe left out
+            if unelided in self._by_word and unelided not in close:
+                close[unelided] = 1
             if not close:
                 return None
             options.append(close)
@@ -107,8 +115,17 @@ class NameIndex:
         return NameMatch(FUZZY, keys, distance=best[1], whole=not best[0])
 
     def _close_words_uncached(self, word: str, tolerance: int) -> list[tuple[str, int]]:
+        vocabulary = [other for size in range(len(word) - tolerance, len(word) + tolerance + 1)
+                      for other in self._vocabulary.get((word[0], size), ())]
         return [(other, int(distance)) for other, distance, _ in
-                process.extract(word, self._vocabulary, scorer=OSA.distance, score_cutoff=tolerance, limit=None)]
+                process.extract(word, vocabulary, scorer=OSA.distance, score_cutoff=tolerance, limit=None)]
+
+
+def _without_elision(word: str) -> str | None:
+    """« lisle » → « isle », « dhuison » → « huison »: an article or « de » stuck to a name by a lost apostrophe."""
+    if len(word) > 3 and word[0] in "ld" and word[1] in "aeiouyh":
+        return word[1:]
+    return None
 
 
 def _collapsed(word: str) -> str:

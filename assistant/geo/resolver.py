@@ -46,6 +46,7 @@ from assistant.text import fold
 INSEE_PREFIX = "insee:"
 POSITION_PREFIX = "position:"
 MAX_NAME_WORDS = 6
+MAX_WORDS = 60
 MAX_CHOICES = 10
 # A commune this many times as populated as all the others a partial or misspelt name may mean is the one meant.
 DOMINANT_RATIO = 10
@@ -219,6 +220,8 @@ class LocationResolver:
         folded = fold(text)
         postcode = _POSTCODE.search(folded)
         words = name_key(folded).split()
+        if len(words) > MAX_WORDS:  # a long story: the place is named near its start or its end
+            words = words[: MAX_WORDS // 2] + words[-MAX_WORDS // 2 :]
         if postcode:
             return self._from_postcode(postcode.group(1), words, text)
         outside = self._outside(words, text)

@@ -6,7 +6,7 @@ from assistant.geo.names import EXACT, FUZZY, PARTIAL, NameIndex, typo_tolerance
 
 POPULATION = {"fort de france": 80_000, "st fort": 1_700, "brive la gaillarde": 47_000, "brives": 900,
               "carhaix plouguer": 7_000, "mael carhaix": 1_500, "coulommiers": 14_800, "colomiers": 39_000,
-              "bordeaux": 254_000, "bourdeau": 600, "maisons alfort": 55_000, "maisons": 400}
+              "bordeaux": 254_000, "bourdeau": 600, "maisons alfort": 55_000, "maisons": 400, "isle adam": 12_000}
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +25,7 @@ def names() -> NameIndex:
         ("fort de frnace", FUZZY, ("fort de france",)),  # two letters swapped count as one
         ("coulomiers", FUZZY, ("coulommiers",)),  # a doubled letter typed once beats Colomiers
         ("bordeau", FUZZY, ("bordeaux", "bourdeau")),  # as close: both, the most populated first
+        ("lisle adam", FUZZY, ("isle adam",)),  # L'Isle-Adam, its apostrophe left out
     ],
 )
 def test_runs_of_words_match_names(names, typed, quality, keys):
@@ -43,3 +44,7 @@ def test_words_of_a_request_are_never_matched_loosely(names):
                           ("services", 1, 0), ("77120", 1, 0)])
 def test_typo_tolerance_grows_with_the_word(word, run, tolerance):
     assert typo_tolerance(word, run) == tolerance
+
+
+def test_a_first_letter_typed_wrong_is_not_guessed(names):
+    assert names.match(["voulommiers"]) is None

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import random
+import string
+import time
+
 import pytest
 
 from assistant.geo.resolver import commune_query, position_query
@@ -230,3 +234,13 @@ def test_typos_short_names_and_former_communes(resolver, text, commune):
 )
 def test_whether_the_words_plainly_name_a_place(resolver, text, named):
     assert resolver.resolve_text(text).named is named
+
+
+def test_a_long_message_is_read_quickly(resolver):
+    generator = random.Random(3)
+    gibberish = " ".join("".join(generator.choice(string.ascii_lowercase) for _ in range(generator.randint(4, 9)))
+                         for _ in range(300))
+
+    started = time.perf_counter()
+    resolver.resolve_text(gibberish + " à Remiremont")
+    assert time.perf_counter() - started < 2.0  # about 0.1 s on a busy 2-core machine
