@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.database import record_conversation_event
@@ -52,6 +52,26 @@ class ActionHelp(KnowledgeAction):
         )
         send_reply(dispatcher, topics_reply(knowledge, text, "help"))
         return leave_active_form(tracker)
+
+
+OUT_OF_SCOPE_TEXT = ("Je ne peux pas vous aider sur ce sujet : je réponds uniquement sur les démarches administratives "
+                     "(CAF, Assurance maladie, retraite, impôts, papiers, emploi, logement…). Dites « aide » pour voir "
+                     "ce que je sais faire.")
+
+
+class ActionAnswerOutOfScope(Action):
+    """Out of scope, unless the message plainly names a place (« Lille », « au Lamentin en Martinique »): then
+    the structures near it."""
+
+    def name(self) -> str:
+        return "action_answer_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        place_answered = answered_as_a_place(dispatcher, tracker)
+        if place_answered is not None:
+            return place_answered
+        dispatcher.utter_message(text=OUT_OF_SCOPE_TEXT, json_message={"type": "out_of_scope"})
+        return []
 
 
 class ActionHandleFallback(KnowledgeAction):

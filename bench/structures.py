@@ -44,8 +44,8 @@ EVALUATION_SET = ROOT / "bench" / "data" / "locations_eval.yml"
 EVALUATION_TIME = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 # Intents whose answer is a structure search (a place given alone is `inform_location`).
 PLACE_ANSWER_INTENTS = {"find_structure", "inform_location"}
-# Intents whose actions answer a search when the message plainly names a place (actions.structures).
-NAMED_PLACE_INTENTS = {"nlu_fallback", "request_human"}
+# Intents whose actions answer a search when the message plainly names a place (actions.structures.answered_as_a_place).
+NAMED_PLACE_INTENTS = {"nlu_fallback", "request_human", "out_of_scope"}
 POINTS = 10_000
 NAMES = 10_000
 TYPOS = 2_000
@@ -142,7 +142,7 @@ def accuracy(index: StructureIndex, resolver: LocationResolver, model: Path | No
         print(f"    {category:16} {category_right:3}/{total:<3} {category_right / total:.2f}")
     if model is not None:
         intents = model_intents(model, [m["text"] for m in messages])
-        # Not understood, or a person asked for: answered as a search when the words plainly name a place.
+        # Not understood, out of scope, or a person asked for: a search when the words plainly name a place.
         routed = [intent in PLACE_ANSWER_INTENTS or (
             intent in NAMED_PLACE_INTENTS and resolver.resolve_text(m["text"]).named)
             for m, intent in zip(messages, intents, strict=True)]

@@ -5,7 +5,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import CONSENT_BUTTONS
 from actions.messages import topic_button
-from actions.topics import ActionHandleFallback, ActionHelp
+from actions.topics import OUT_OF_SCOPE_TEXT, ActionAnswerOutOfScope, ActionHandleFallback, ActionHelp
 from tests.unit.actions.conftest import make_tracker, message
 
 NOT_UNDERSTOOD = {"event": "user", "text": "blabla", "parse_data": {"intent": {"name": "nlu_fallback"}}}
@@ -65,3 +65,14 @@ async def test_a_place_named_alone_is_answered_as_a_search_not_as_a_misunderstan
     assert sent["text"].startswith("Les France Services les plus proches de Remiremont :")
     assert sent["custom"]["location"]["insee"] == "88383" and len(sent["custom"]["structures"]) == 3
     assert events == [SlotSet("place", "Remiremont")]
+
+
+async def test_out_of_scope_is_said_unless_a_place_is_plainly_named(shared):
+    refused = CollectingDispatcher()
+    await ActionAnswerOutOfScope().run(refused, make_tracker("une recette de crêpes ?", "out_of_scope"), {})
+    searched = CollectingDispatcher()
+    events = await ActionAnswerOutOfScope().run(searched, make_tracker("au Lamentin en Martinique", "out_of_scope"), {})
+
+    assert refused.messages == [message(OUT_OF_SCOPE_TEXT, {"type": "out_of_scope"})]
+    assert searched.messages[0]["custom"]["location"]["insee"] == "97213"
+    assert events == [SlotSet("place", "au Lamentin en Martinique")]
