@@ -99,12 +99,18 @@ class ActionHandleFallback(KnowledgeAction):
 
 
 def consecutive_fallbacks(tracker: Tracker) -> int:
-    """How many of the latest user messages in a row were not understood, this one included."""
+    """How many of the latest user messages in a row were not understood, this one included (a place named
+    alone, answered with the structures near it, was understood)."""
     count = 0
+    replies: set[str | None] = set()  # the payload types of the answer to the user message looked at
     for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            replies.add(((event.get("data") or {}).get("custom") or {}).get("type"))
+            continue
         if event.get("event") != "user":
             continue
-        if (event.get("parse_data") or {}).get("intent", {}).get("name") != FALLBACK_INTENT:
+        if (event.get("parse_data") or {}).get("intent", {}).get("name") != FALLBACK_INTENT or "structures" in replies:
             break
         count += 1
+        replies = set()
     return count

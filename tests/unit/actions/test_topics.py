@@ -76,3 +76,14 @@ async def test_out_of_scope_is_said_unless_a_place_is_plainly_named(shared):
     assert refused.messages == [message(OUT_OF_SCOPE_TEXT, {"type": "out_of_scope"})]
     assert searched.messages[0]["custom"]["location"]["insee"] == "97213"
     assert events == [SlotSet("place", "au Lamentin en Martinique")]
+
+
+async def test_a_place_answered_is_no_misunderstanding_to_count(knowledge_base, shared):
+    answered = {"event": "bot", "text": "Les France Services…", "data": {"custom": {"type": "structures"}}}
+    place = {"event": "user", "text": "Remiremont", "parse_data": {"intent": {"name": "nlu_fallback"}}}
+    dispatcher = CollectingDispatcher()
+
+    await ActionHandleFallback(knowledge_base).run(
+        dispatcher, make_tracker("zzz", "nlu_fallback", events=[UNDERSTOOD, BOT, place, answered]), {})
+
+    assert dispatcher.messages[0]["custom"] == {"type": "fallback"}  # asked to rephrase, no handoff offer yet
