@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.base import GuichetAction, conversation, intent_of, leave_active_form
+from actions.base import GuichetAction, conversation, intent_of, leave_active_form, text_of
 from assistant.contract import Reply, Slot
 
 
@@ -17,7 +17,9 @@ class ActionOfferHandoff(GuichetAction):
         return "action_offer_handoff"
 
     def reply(self, tracker: Tracker) -> Reply:
-        return self.services.handoff.offer(conversation(tracker), focus=tracker.get_slot(Slot.FOCUS_PROCEDURE))
+        # « un conseiller près de 77120 »: the structures near it first, with a person on offer.
+        return (self.services.places.named_place(text_of(tracker))
+                or self.services.handoff.offer(conversation(tracker), focus=tracker.get_slot(Slot.FOCUS_PROCEDURE)))
 
     def after(self, tracker: Tracker, reply: Reply) -> list[dict[str, Any]]:
         return leave_active_form(tracker)

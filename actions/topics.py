@@ -25,25 +25,30 @@ class ActionHelp(GuichetAction):
 
 
 class ActionHandleFallback(GuichetAction):
-    """Low confidence: the sheets when they answer with confidence; else ask to rephrase, then, if it happens
-    again in a row, offer an advisor and the topics."""
+    """Low confidence: a place named alone gets the structures near it, a question the sheets answer with
+    confidence gets the sheets; else ask to rephrase, then, if it happens again in a row, offer an advisor and
+    the topics."""
 
     def name(self) -> str:
         return "action_handle_fallback"
 
     def reply(self, tracker: Tracker) -> Reply:
-        return (self.services.procedures.open_question(text_of(tracker))
+        text = text_of(tracker)
+        return (self.services.places.named_place(text)  # « Remiremont » alone: a search, understood
+                or self.services.procedures.open_question(text)
                 or misunderstanding(self.services, tracker))
 
 
 class ActionAnswerOutOfScope(GuichetAction):
-    """A message read as not administrative: refused, unless the sheets are very sure it is a procedure."""
+    """A message read as not administrative: refused, unless it plainly names a place (« au Lamentin en
+    Martinique »: the structures near it) or the sheets are very sure it is a procedure."""
 
     def name(self) -> str:
         return "action_answer_out_of_scope"
 
     def reply(self, tracker: Tracker) -> Reply:
-        return self.services.procedures.out_of_scope(text_of(tracker))
+        text = text_of(tracker)
+        return self.services.places.named_place(text) or self.services.procedures.out_of_scope(text)
 
     def after(self, tracker: Tracker, reply: Reply) -> list[dict[str, Any]]:
         return leave_active_form(tracker)

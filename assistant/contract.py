@@ -180,6 +180,7 @@ class LocationItem(TypedDict, total=False):
     postcode: str | None
     lat: float | None
     lon: float | None
+    measured_from: Literal["mairie", "centre", "position"]  # the point distances are measured from
     department: str  # only for a département's list
 
 

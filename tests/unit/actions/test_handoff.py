@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select, text
 
 from actions.handoff import ActionAnswerConsent, ActionOfferHandoff
-from assistant.contract import CONSENT_BUTTONS
+from assistant.contract import CONSENT_BUTTONS, HUMAN_BUTTON
 from assistant.handoff.advisors import add_advisor, mark_seen
 from assistant.handoff.models import TicketRow
 from assistant.handoff.tickets import ticket_for_client
@@ -169,3 +169,28 @@ async def test_a_failure_to_store_the_ticket_gives_no_ticket_number(services, ad
     assert messages[0]["custom"] == {"type": "handoff", "ticket": None, "status": "failed"}
     assert "aucune demande n'a été créée" in messages[0]["text"] and "numéro" not in messages[0]["text"]
     assert events == []
+
+
+async def test_a_person_asked_for_near_a_postcode_gets_the_structures_and_the_offer(services):
+    text = "trouver un conseiller près de 77120"
+
+    messages, events = await run(ActionOfferHandoff(services), make_tracker(text, "request_human"))
+
+    [sent] = messages
+    assert sent["custom"]["type"] == "structures"
+    assert {key: sent["custom"]["location"][key] for key in ("commune", "postcode", "measured_from")} == {
+        "commune": "Coulommiers", "postcode": "77120", "measured_from": "mairie"}
+    assert len(sent["custom"]["structures"]) == 3
+    assert "Distances à vol d'oiseau depuis la mairie de Coulommiers, la commune la plus peuplée du code postal " \
+           "77120" in sent["text"]
+    assert sent["buttons"][-1] == HUMAN_BUTTON
+    assert events == [SlotSet("place", text)]
+
+
+async def test_the_person_then_asked_for_gets_the_commune_of_that_search(services):
+    tracker = make_tracker("/request_human", "request_human", slots={"place": "trouver un conseiller près de 77120"})
+
+    messages, _ = await run(ActionOfferHandoff(services), tracker)
+
+    assert messages[0]["custom"]["status"] == "offered"
+    assert messages[0]["custom"]["context"]["commune"] == "Coulommiers"

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.procedures import ActionAnswerTopic
 from actions.structures import ActionAskLocation, ActionFindStructures, ValidateStructureForm, location_query
+from assistant.contract import HUMAN_BUTTON
 from tests.conftest import make_services
 from tests.unit.actions.conftest import make_tracker
 
@@ -75,7 +76,7 @@ async def test_homonyms_are_offered_as_buttons_that_name_the_commune(resolver, s
 
     buttons = messages[0]["buttons"]
     assert messages[0]["text"].startswith("Plusieurs communes correspondent à « Saint-Pierre » : laquelle ?")
-    assert len(buttons) == 8 and buttons[0]["title"] == "Saint-Pierre (974)"
+    assert len(buttons) == 9 and buttons[0]["title"] == "Saint-Pierre (974)"
     assert buttons[0]["payload"].startswith("/inform_location{")
     chosen = json.loads(buttons[0]["payload"].removeprefix("/inform_location"))["location"]
     assert [(c.name, c.department) for c in resolver.resolve(chosen).communes] == [("Saint-Pierre", "974")]
@@ -126,3 +127,32 @@ async def test_another_question_during_the_search_ends_it(knowledge_base, servic
     _, events = await run(ActionAnswerTopic(services), tracker)
 
     assert events[-2:] == [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+async def test_a_shared_postcode_offers_its_other_communes_as_buttons(services):
+    tracker = make_tracker("88200", "inform_location", slots={"location": "88200"})
+
+    messages, _ = await run(ActionFindStructures(services), tracker)
+
+    assert messages[0]["custom"]["location"]["commune"] == "Remiremont"
+    assert [b["title"] for b in messages[0]["buttons"]] == [
+        "Saint-Nabord (88)", "Saint-Étienne-lès-Remiremont (88)", "Dommartin-lès-Remiremont (88)", "Vecoux (88)"]
+    assert messages[0]["buttons"][0]["payload"] == '/inform_location{"location": "insee:88429"}'
+
+
+async def test_a_search_that_asks_for_a_person_offers_one_too(services):
+    text = "un conseiller près de Gérardmer"
+    messages, _ = await run(ActionFindStructures(services),
+                            make_tracker(text, "find_structure", slots={"location": text}))
+
+    assert messages[0]["custom"]["location"]["commune"] == "Gérardmer"
+    assert messages[0]["buttons"] == [HUMAN_BUTTON]
+    assert "Un conseiller France Services peut aussi vous répondre ici ou vous rappeler" in messages[0]["text"]
+
+
+async def test_a_territory_without_france_services_is_said_so(services):
+    messages, _ = await run(ActionAskLocation(services), make_tracker("je suis à Nouméa", "find_structure"))
+
+    assert messages[0]["text"].startswith("Il n'y a pas de France Services en Nouvelle-Calédonie dans la liste "
+                                          "officielle")
+    assert messages[0]["custom"] == {"type": "structures", "location": None, "structures": []}

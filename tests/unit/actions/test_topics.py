@@ -4,9 +4,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.procedures import ActionAnswerTopic
-from actions.topics import ActionHandleFallback, ActionHelp
+from actions.topics import ActionAnswerOutOfScope, ActionHandleFallback, ActionHelp
 from assistant.contract import CONSENT_BUTTONS
 from assistant.contract import topic_button as contract_topic_button
+from assistant.turns import OUT_OF_SCOPE_TEXT
 from tests.unit.actions.conftest import make_tracker, message
 
 NOT_UNDERSTOOD = {"event": "user", "text": "blabla", "parse_data": {"intent": {"name": "nlu_fallback"}}}
@@ -71,3 +72,36 @@ async def test_help_says_what_the_assistant_knows_with_the_topics(knowledge_base
             "organismes") in sent["text"]
     assert "la MDPH" in sent["text"] and "la Banque de France" in sent["text"]
     assert sent["buttons"] == [topic_button(topic) for topic in knowledge_base.topics]
+
+
+async def test_a_place_named_alone_is_answered_as_a_search_not_as_a_misunderstanding(services):
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionHandleFallback(services).run(dispatcher, make_tracker("Remiremont", "nlu_fallback"), {})
+
+    [sent] = dispatcher.messages
+    assert sent["text"].startswith("Les France Services les plus proches de Remiremont :")
+    assert sent["custom"]["location"]["insee"] == "88383" and len(sent["custom"]["structures"]) == 3
+    assert events == [SlotSet("place", "Remiremont")]
+
+
+async def test_out_of_scope_is_said_unless_a_place_is_plainly_named(services):
+    refused = CollectingDispatcher()
+    await ActionAnswerOutOfScope(services).run(refused, make_tracker("une recette de crêpes ?", "out_of_scope"), {})
+    searched = CollectingDispatcher()
+    events = await ActionAnswerOutOfScope(services).run(
+        searched, make_tracker("au Lamentin en Martinique", "out_of_scope"), {})
+
+    assert refused.messages == [message(OUT_OF_SCOPE_TEXT, {"type": "out_of_scope"})]
+    assert searched.messages[0]["custom"]["location"]["insee"] == "97213"
+    assert events == [SlotSet("place", "au Lamentin en Martinique")]
+
+
+async def test_a_place_answered_ends_a_run_of_misunderstandings(services):
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionHandleFallback(services).run(
+        dispatcher, make_tracker("Remiremont", "nlu_fallback", slots={"misunderstood": 1}), {})
+
+    assert dispatcher.messages[0]["custom"]["type"] == "structures"
+    assert SlotSet("misunderstood", None) in events
