@@ -5,7 +5,7 @@
 #               --endpoints /etc/guichet/endpoints.yml --credentials credentials.yml [--cors <origins>]
 #   actions   rasa run actions --actions actions --port 5055
 #   web       guichet web --host 0.0.0.0 --port 8080   (the default command)
-#   init      guichet db upgrade, then guichet kb load and guichet structures import
+#   init      guichet db upgrade, then guichet kb load, structures import and sheets import
 #
 # The model is trained here, in the `model` stage, so that an image is a complete release: every Rasa
 # replica runs exactly the model built from the training data of the same commit. `docker build --target app`

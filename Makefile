@@ -79,13 +79,14 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 
 setup: $(BIN)/.installed
 
-# The schema (Alembic migrations), the knowledge base, and the official list of structures (../shared/data when
-# present, else data.gouv.fr).
+# The schema (Alembic migrations), the knowledge base, the official list of structures and the service-public.fr
+# sheets (../shared/data when present, else data.gouv.fr and service-public.fr).
 kb: setup
 	@mkdir -p var
 	$(BIN)/guichet db upgrade
 	$(BIN)/guichet kb load
 	$(BIN)/guichet structures import
+	$(BIN)/guichet sheets import
 
 # Retrain only when the configuration, the domain or the training data changed since the last training.
 $(MODEL): $(BIN)/.installed $(TRAINING_DATA)

@@ -18,6 +18,7 @@ from assistant.cluster.processes import ProcessError, ServerProcess, start_toget
 from assistant.db import create_database_engine, create_session_factory
 from assistant.knowledge.loader import load_knowledge_into_database
 from assistant.migrations import upgrade_database
+from assistant.sheets.importer import import_sheets
 from assistant.structures.importer import import_structures
 
 BIN = Path(sys.executable).parent
@@ -58,7 +59,7 @@ def drop_databases(*urls: str) -> None:
 
 def prepare_stores(layout: ClusterLayout, structures_source: str) -> None:
     """Create the databases, bring the schema to its newest revision, load the knowledge base and import the
-    official list of structures."""
+    official list of structures and the service-public.fr sheets."""
     create_database_if_missing(layout.database_url)
     create_database_if_missing(layout.tracker_database_url)
     engine = create_database_engine(layout.database_url)
@@ -67,6 +68,7 @@ def prepare_stores(layout: ClusterLayout, structures_source: str) -> None:
         sessions = create_session_factory(engine)
         load_knowledge_into_database(sessions, config.knowledge_directory())
         import_structures(sessions, structures_source)
+        import_sheets(sessions, config.sheets_source())
     finally:
         engine.dispose()
 

@@ -13,8 +13,9 @@ import pytest
 import requests
 
 from assistant.cluster.processes import ProcessError, ServerProcess, free_port, start_together
-from assistant.config import PROJECT_ROOT, SHARED_STRUCTURES_LIST
+from assistant.config import PROJECT_ROOT, SHARED_SHEETS_ARCHIVE, SHARED_STRUCTURES_LIST
 from assistant.db import create_database_engine, create_session_factory
+from assistant.sheets.importer import import_sheets
 from assistant.structures.importer import import_structures
 from tests.conftest import KNOWLEDGE_DIRECTORY, load_into_sqlite
 
@@ -57,6 +58,7 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
     load_into_sqlite(KNOWLEDGE_DIRECTORY, workdir / "guichet.db")
     engine = create_database_engine(f"sqlite:///{workdir / 'guichet.db'}")
     import_structures(create_session_factory(engine), SHARED_STRUCTURES_LIST)
+    import_sheets(create_session_factory(engine), SHARED_SHEETS_ARCHIVE)
     engine.dispose()
     actions_port, rasa_port, web_port = free_port(), free_port(), free_port()
     environment = {**os.environ, "GUICHET_DATABASE_URL": f"sqlite:///{workdir / 'guichet.db'}",
@@ -64,6 +66,8 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
                    "GUICHET_RASA_URL": f"http://127.0.0.1:{rasa_port}", "GUICHET_RASA_TOKEN": uuid.uuid4().hex,
                    "GUICHET_SESSION_SECRET": uuid.uuid4().hex * 2, "GUICHET_LIVE_HOURS": "1-7 00:00-24:00",
                    "GUICHET_PUBLIC_RASA_URL": f"http://127.0.0.1:{rasa_port}",
+                   # The sheets' search index is cached by content: the project's cache serves every run.
+                   "GUICHET_CACHE_DIR": str(PROJECT_ROOT / "var" / "cache"),
                    # Every test talks from 127.0.0.1: the rate limits (tested in tests/unit) must not interfere.
                    "GUICHET_RATE_LIMIT": "100000/minute", "GUICHET_RATE_LIMIT_POLLING": "100000/minute",
                    "GUICHET_RATE_LIMIT_LOGIN": "100000/minute"}

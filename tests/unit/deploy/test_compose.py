@@ -99,7 +99,7 @@ def test_the_servers_and_stores_sit_on_an_internal_network(compose):
     for name in ("postgres", "redis", "rasa", "actions", "web"):
         assert compose["services"][name]["networks"] == ["private"], name
     assert set(compose["services"]["nginx"]["networks"]) == {"private", "public"}
-    # Only the init job goes out (the official list of structures on data.gouv.fr).
+    # Only the init job goes out (the official list of structures on data.gouv.fr, the sheets on service-public.fr).
     assert set(compose["services"]["init"]["networks"]) == {"private", "egress"}
 
 
@@ -116,7 +116,8 @@ def test_the_same_image_serves_every_role_with_its_own_command(compose):
     assert ("./endpoints.yml:/etc/guichet/endpoints.yml:ro") in services["rasa"]["volumes"]
     assert services["actions"]["command"] == ["rasa", "run", "actions", "--actions", "actions", "--port", "5055"]
     assert services["web"]["command"] == ["guichet", "web", "--host", "0.0.0.0", "--port", "8080"]
-    assert services["init"]["command"][-1] == "guichet db upgrade && guichet kb load && guichet structures import"
+    assert services["init"]["command"][-1] == ("guichet db upgrade && guichet kb load && guichet structures import && "
+                                               "guichet sheets import")
 
 
 def test_the_servers_wait_for_the_init_job_and_the_stores(compose):
