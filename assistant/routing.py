@@ -29,9 +29,9 @@ class Thresholds:
     """Measured by `bench/open.py --routing` (README, « Open world »)."""
 
     agreement_depth: int = 5  # how many of the best sheets are compared with the topic's sheets
-    sure_topic: float = 0.85  # a topic this sure is answered from the curated base when the sheets are unsure
-    unsure_sheets: float = 0.45  # below this confidence, the sheets do not contradict a sure topic
-    sheets_answer: float = 0.40  # the sheets answer alone from this confidence on
+    sure_topic: float = 0.9  # a topic this sure is answered from the curated base when the sheets are unsure
+    unsure_sheets: float = 0.5  # below this confidence, the sheets do not contradict a sure topic
+    sheets_answer: float = 0.45  # the sheets answer alone from this confidence on
     sheets_over_out_of_scope: float = 0.75  # a message classified out of scope is answered by the sheets only if
     #                                         they are this sure
 

@@ -89,7 +89,7 @@ class ProcedureTurns:
         if decided is not Route.CURATED:
             return None
         answer = answer_topic(knowledge, topic, text, partner=self.mentioned_partner(partner_values, text))
-        related = _related_first(hits, knowledge.sheets_of_topic(topic))
+        related = related_sheets(hits, knowledge.sheets_of_topic(topic))
         if related:
             answer.payload["sheets"] = sheet_items(related)  # type: ignore[typeddict-unknown-key]
         other = _second_topic(knowledge, topic, ranking)
@@ -224,9 +224,15 @@ class ProcedureTurns:
                      buttons=topic_buttons(knowledge.topics))
 
 
-def _related_first(hits: Sequence[SheetHit], topic_sheets: frozenset[str]) -> list[SheetHit]:
-    """The sheets to show beside a curated answer: those the topic's procedures follow first."""
-    return sorted(hits, key=lambda hit: hit.sheet.id not in topic_sheets)[:contract.SHEETS_SHOWN]
+def related_sheets(hits: Sequence[SheetHit], topic_sheets: frozenset[str]) -> list[SheetHit]:
+    """The sheets to show beside a curated answer: the best ones for the question, with at least one that the
+    topic's procedures follow (the one that made the two agree) when the best ones hold none."""
+    shown = list(hits[:contract.SHEETS_SHOWN])
+    if shown and not any(hit.sheet.id in topic_sheets for hit in shown):
+        agreeing = next((hit for hit in hits if hit.sheet.id in topic_sheets), None)
+        if agreeing is not None:
+            shown[-1] = agreeing
+    return shown
 
 
 def _second_topic(knowledge: KnowledgeBase, topic: str, ranking: Sequence[dict]) -> Topic | None:

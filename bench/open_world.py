@@ -43,7 +43,7 @@ from assistant.answers import answer_topic  # noqa: E402
 from assistant.bootstrap import build_services  # noqa: E402
 from assistant.knowledge import SHEET_IN_URL  # noqa: E402
 from assistant.routing import MEASURED, Evidence, Route, Thresholds, route  # noqa: E402
-from assistant.turns import SHEETS_READ, _related_first  # noqa: E402
+from assistant.turns import SHEETS_READ, related_sheets  # noqa: E402
 
 EVALUATION_SET = ROOT / "bench" / "data" / "open_eval.yml"
 MODEL = ROOT / "models" / "guichet.tar.gz"
@@ -136,7 +136,7 @@ def decide(reading: Reading, hits, knowledge, thresholds: Thresholds) -> Shown:
         decided = route(Evidence(topic, reading.confidence, ids, best, topic_sheets), thresholds)
         if decided is Route.CURATED:
             answer = answer_topic(knowledge, topic, reading.text)
-            shown = {hit.sheet.id for hit in _related_first(hits, topic_sheets)}
+            shown = {hit.sheet.id for hit in related_sheets(hits, topic_sheets)}
             shown |= {p.service_public_reference for p in answer.procedures}
             return Shown("curated", topic, frozenset(shown))
     elif reading.intent == contract.Intent.OUT_OF_SCOPE:
@@ -150,10 +150,20 @@ def decide(reading: Reading, hits, knowledge, thresholds: Thresholds) -> Shown:
     return Shown("no_answer")
 
 
-def offline(questions, readings, services, thresholds: Thresholds) -> dict[str, str]:
+def offline(questions, readings, services, thresholds: Thresholds, failures: bool = False) -> dict[str, str]:
     knowledge, search = services.knowledge(), services.sheet_search()
-    hits = {q.id: search.search(q.text, limit=SHEETS_READ) for q in questions}
-    return {q.id: classify(q, decide(readings[q.id], hits[q.id], knowledge, thresholds)) for q in questions}
+    outcomes = {}
+    for question in questions:
+        hits = search.search(question.text, limit=SHEETS_READ)
+        shown = decide(readings[question.id], hits, knowledge, thresholds)
+        outcomes[question.id] = classify(question, shown)
+        if failures and question.half == "tuning" and outcomes[question.id] in ("confident_wrong", "wrong_sheets"):
+            reading = readings[question.id]
+            print(f"  {outcomes[question.id]:<15} {question.id} « {question.text} » read {reading.intent} "
+                  f"{reading.confidence:.2f}; shown {shown.kind} {shown.topic or ''} {sorted(shown.sheets)}; expected "
+                  f"{question.topic or '-'} {sorted(question.sheets)}; sheets found "
+                  f"{[(hit.sheet.id, round(hit.confidence, 2)) for hit in hits[:3]]}")
+    return outcomes
 
 
 def grid(questions, readings, services) -> list[tuple[Thresholds, dict]]:
@@ -260,10 +270,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assistant", action="store_true", help="through the REST channel of running servers")
     parser.add_argument("--grid", action="store_true", help="also search thresholds on the tuning half")
+    parser.add_argument("--failures", action="store_true", help="list the tuning half's wrong answers")
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "open_world.json")
     arguments = parser.parse_args()
     logging.disable(logging.WARNING)
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     questions = read_questions(EVALUATION_SET)
     print(f"{len(questions)} messages: " + ", ".join(f"{g} {sum(q.group == g for q in questions)}" for g in GROUPS))
     results = {"thresholds": MEASURED.__dict__}
@@ -274,7 +286,7 @@ def main() -> int:
         services = build_services()
         readings = asyncio.run(read_with_model(arguments.model, questions))
         results["offline"] = print_summary(f"Offline (model and routing, thresholds {MEASURED}):", questions,
-                                           offline(questions, readings, services, MEASURED))
+                                           offline(questions, readings, services, MEASURED, arguments.failures))
         if arguments.grid:
             best = grid(questions, readings, services)[:5]
             print("Best thresholds on the tuning half:")

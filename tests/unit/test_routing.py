@@ -34,3 +34,18 @@ def evidence(topic="papiers_identite", confidence=0.6, sheets=("F21032", "F2213"
 ])
 def test_the_answer_that_fits(case, expected):
     assert route(case, THRESHOLDS) is expected
+
+
+def test_beside_a_curated_answer_the_best_sheets_keep_the_one_that_agreed():
+    from datetime import date
+
+    from assistant.sheets.search import SheetHit, SheetSummary
+    from assistant.turns import related_sheets
+
+    def hit(sheet_id):
+        return SheetHit(SheetSummary(sheet_id, sheet_id, "", "Fiche d'information", date(2020, 1, 1), ()), 1.0, 0.5)
+
+    hits = [hit("F10434"), hit("F1"), hit("F2"), hit("F134")]
+
+    assert [h.sheet.id for h in related_sheets(hits, frozenset({"F134"}))] == ["F10434", "F1", "F134"]
+    assert [h.sheet.id for h in related_sheets(hits, frozenset({"F1"}))] == ["F10434", "F1", "F2"]
