@@ -186,14 +186,16 @@ def checklist_text(knowledge: KnowledgeBase, topic: Topic) -> str:
 
 def _sources(procedures: Iterable[Procedure]) -> str:
     procedures = list(procedures)
-    references = ", ".join(dict.fromkeys(p.service_public_url for p in procedures))
+    urls = list(dict.fromkeys(p.service_public_url for p in procedures if p.service_public_url))
     dates = sorted({p.reviewed for p in procedures})
     if len(dates) == 1:
         checked = f"informations vérifiées le {dates[0]:%d/%m/%Y}"
     else:
         checked = f"informations vérifiées entre le {dates[0]:%d/%m/%Y} et le {dates[-1]:%d/%m/%Y}"
-    label = "Fiche officielle" if len(procedures) == 1 else "Fiches officielles"
-    return f"{label} Service Public : {references} ({checked})."
+    if not urls:  # no Service Public sheet covers it: its sources follow the card
+        return f"Pas de fiche Service Public sur cette démarche ({checked})."
+    label = "Fiche officielle" if len(urls) == 1 else "Fiches officielles"
+    return f"{label} Service Public : {', '.join(urls)} ({checked})."
 
 
 def _partner_name(knowledge: KnowledgeBase, slug: str) -> str:

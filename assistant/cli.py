@@ -142,6 +142,41 @@ def kb_check(directory: Path, rasa_project: Path) -> None:
     )
 
 
+@kb.command("audit", help="Compare chaque démarche à sa fiche service-public.fr : fiche absente, page générale, "
+                           "hors sujet, ou modifiée depuis la dernière vérification (« à revoir »).")
+@click.option("--all", "show_all", is_flag=True, help="Afficher aussi les démarches sans remarque.")
+@database_option
+def kb_audit(show_all: bool, database_url: str) -> None:
+    from rich.table import Table
+
+    from assistant.knowledge.audit import audit, problems, remarks
+
+    services = build_services(database_url)
+    try:
+        knowledge, search = services.knowledge(), services.sheet_search()
+    except DataUnavailable as missing:
+        errors.print(escape(missing.sentence), highlight=False, soft_wrap=True)
+        sys.exit(1)
+    lines = audit(knowledge, {sheet.id: sheet for sheet in search.sheets}, search)
+    shown = lines if show_all else remarks(lines)
+    table = Table("Démarche", "Fiche citée", "Remarque", show_lines=True)
+    for line in shown:
+        reference = line.procedure.service_public_reference or "—"
+        sheet = f"{line.sheet.id} — {line.sheet.title}" if line.sheet else reference
+        table.add_row(f"{line.procedure.id}\n{line.procedure.title}", sheet,
+                      f"{line.status}\n{line.detail}".strip())
+    if shown:
+        console.print(table)
+    newest = max((sheet.modified for sheet in search.sheets), default=None)
+    console.print(f"{len(lines)} démarches comparées aux fiches du corpus importé"
+                  f"{f' (la plus récente du {newest:%d/%m/%Y})' if newest else ''} : "
+                  f"{len(problems(lines))} à corriger, {len(remarks(lines)) - len(problems(lines))} à vérifier "
+                  "en ligne.",
+                  highlight=False, soft_wrap=True)
+    if problems(lines):
+        sys.exit(1)
+
+
 @kb.command("load", help="Valide puis charge la base de connaissances dans la base de données.")
 @directory_option
 @database_option

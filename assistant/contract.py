@@ -134,7 +134,7 @@ class ProcedureItem(TypedDict):
     partner: str
     partner_name: str
     url: str
-    service_public: str
+    service_public: str | None  # null when no Service Public sheet covers the procedure (its sources do)
     summary: str
     steps: list[str]
     documents: list[str]
@@ -254,8 +254,9 @@ Payload = ProceduresPayload | SheetsPayload | StructuresPayload | HandoffPayload
 
 
 def procedure_item(*, id: str, title: str, partner: str, partner_name: str, url: str,  # noqa: A002
-                   service_public: str, summary: str, steps: Sequence[str], documents: Sequence[str], reviewed: str,
-                   sources: Sequence[SourceItem] = (), changes: Sequence[ChangeItem] = ()) -> ProcedureItem:
+                   service_public: str | None, summary: str, steps: Sequence[str], documents: Sequence[str],
+                   reviewed: str, sources: Sequence[SourceItem] = (),
+                   changes: Sequence[ChangeItem] = ()) -> ProcedureItem:
     return {"id": id, "title": title, "partner": partner, "partner_name": partner_name, "url": url,
             "service_public": service_public, "summary": summary, "steps": list(steps), "documents": list(documents),
             "reviewed": reviewed, "sources": list(sources), "changes": list(changes)}

@@ -96,7 +96,7 @@ class KnowledgeBase:
     def _sheets_by_topic(self) -> dict[str, frozenset[str]]:
         found: dict[str, set[str]] = {}
         for procedure in self.procedures:
-            sheets = {procedure.service_public_reference}
+            sheets = {procedure.service_public_reference} - {None}
             sheets |= {match.group(1) for source in procedure.sources
                        if (match := SHEET_IN_URL.search(source.url))}
             for topic in procedure.topics:

@@ -54,8 +54,8 @@ class Procedure:
     steps: tuple[str, ...]
     documents: tuple[str, ...]
     online_service: str
-    service_public_reference: str
-    service_public_url: str
+    service_public_reference: str | None  # None when no Service Public sheet covers the procedure
+    service_public_url: str | None
     cost: str | None
     delay: str | None
     needs_advisor: bool

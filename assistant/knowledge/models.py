@@ -40,8 +40,8 @@ class ProcedureRow(Base):
     steps = Column(JSON, nullable=False)
     documents = Column(JSON, nullable=False)
     online_service = Column(String(500), nullable=False)
-    service_public_reference = Column(String(20), nullable=False)
-    service_public_url = Column(String(500), nullable=False)
+    service_public_reference = Column(String(20))  # empty when no Service Public sheet covers the procedure
+    service_public_url = Column(String(500))
     cost = Column(Text)
     delay = Column(Text)
     needs_advisor = Column(Boolean, nullable=False)

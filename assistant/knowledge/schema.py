@@ -101,7 +101,7 @@ class ProcedureRecord(_Record):
     steps: conlist(Text, min_items=2, max_items=8)
     documents: conlist(Text, min_items=1)
     online_service: HttpUrl
-    service_public: str
+    service_public: str | None = None  # None only when no Service Public sheet covers it (say so in sources)
     cost: Text | None = None
     delay: Text | None = None
     needs_advisor: bool = False
@@ -120,7 +120,9 @@ class ProcedureRecord(_Record):
         return sources
 
     @validator("service_public")
-    def is_a_service_public_sheet(cls, url: str) -> str:  # noqa: N805
+    def is_a_service_public_sheet(cls, url: str | None) -> str | None:  # noqa: N805
+        if url is None:
+            return None
         if not SERVICE_PUBLIC_URL.match(url.strip()):
             raise ValueError(
                 "attendu l'adresse d'une fiche Service Public, "
@@ -135,12 +137,14 @@ class ProcedureRecord(_Record):
         return reviewed
 
     @property
-    def service_public_reference(self) -> str:
-        return SERVICE_PUBLIC_URL.match(self.service_public)["reference"]
+    def service_public_reference(self) -> str | None:
+        return SERVICE_PUBLIC_URL.match(self.service_public)["reference"] if self.service_public else None
 
     @property
-    def service_public_canonical_url(self) -> str:
+    def service_public_canonical_url(self) -> str | None:
         """The sheet on service-public.gouv.fr, the portal's address since October 2025."""
+        if not self.service_public:
+            return None
         match = SERVICE_PUBLIC_URL.match(self.service_public)
         return f"{CURRENT_SERVICE_PUBLIC_HOST}/{match['space']}/vosdroits/{match['reference']}"
 
