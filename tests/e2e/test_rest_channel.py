@@ -41,7 +41,10 @@ def test_moving_house_gives_the_checklist_across_partners_then_follow_ups(assist
 
     payload = the_payload(assistant.send(sender, "je déménage le mois prochain, qui dois-je prévenir ?"))
 
+    related = payload.pop("sheets", [])
     assert payload == procedures_payload(knowledge_base, "demenagement", checklist)
+    assert len(related) <= 3
+    assert all(sheet["url"].startswith("https://www.service-public.gouv.fr/") for sheet in related)
     caf = the_payload(assistant.send(sender, "et pour la CAF ?"))
     assert caf["topic"] == "demenagement"
     assert {p["partner"] for p in caf["procedures"]} == {"caf"}

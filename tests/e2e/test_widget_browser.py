@@ -89,6 +89,18 @@ def test_a_shared_position_shows_structure_cards(page: Page):
     expect(cards.first.locator('a[href^="tel:"]')).to_have_count(1)
 
 
+def test_a_question_outside_the_topics_shows_sheet_cards_with_their_date_and_link(page: Page):
+    open_widget(page)
+
+    ask(page, "mon voisin fait du bruit tous les soirs que puis je faire")
+
+    card = widget(page).locator("article.card.sheet").first
+    expect(card.locator("h3")).to_contain_text("Troubles de voisinage", timeout=30_000)
+    expect(card.locator(".label")).to_contain_text("Fiche pratique · fiche mise à jour le 30/03/2020")
+    link = card.get_by_role("link", name="Lire la fiche à jour sur service-public.gouv.fr (nouvelle fenêtre)")
+    expect(link).to_have_attribute("href", "https://www.service-public.gouv.fr/particuliers/vosdroits/F612")
+
+
 FOCUSED = "document.activeElement.shadowRoot.activeElement"
 
 
@@ -194,7 +206,27 @@ def test_the_advisor_console_has_no_serious_accessibility_violation(browser: Bro
     page.get_by_role("button", name="Se connecter").click()
 
     for path in ("/conseiller", "/conseiller/reference?q=carte+grise", "/conseiller/annuaire?q=77120",
-                 "/conseiller/statistiques", "/conseiller/reference/fiches/ants-passeport"):
+                 "/conseiller/statistiques", "/conseiller/reference/fiches/ants-passeport",
+                 "/conseiller/reference/service-public/F612"):
         page.goto(path)
         assert serious_violations(page) == [], path
+    page.context.close()
+
+
+def test_the_console_searches_procedures_and_sheets_as_one_types(browser: Browser, assistant: Assistant):
+    page = browser.new_context(base_url=assistant.web_url).new_page()
+    page.goto("/conseiller/connexion")
+    page.get_by_label("Identifiant").fill(add_advisor(assistant, []))
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto("/conseiller/reference")
+
+    page.get_by_label("Mots-clés").press_sequentially("logement social hlm", delay=20)
+    sheet = page.get_by_role("link", name="Faire une demande de logement social (HLM)")
+    expect(sheet).to_be_visible(timeout=30_000)
+    page.get_by_label("Type").select_option("teleservice")
+    expect(sheet).to_have_count(0, timeout=30_000)
+
+    page.goto("/conseiller/reference/service-public/F10007")
+    expect(page.get_by_text("fiche mise à jour le 07/10/2020", exact=False)).to_be_visible()
     page.context.close()
