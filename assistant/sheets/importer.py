@@ -9,7 +9,6 @@ and removes the sheets that left the archive, all in one transaction.
 from __future__ import annotations
 
 import hashlib
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from assistant.db import update_in_place
 from assistant.sheets.models import SheetRow
 from assistant.sheets.parser import PARSER_VERSION, SHEET_ID, Sheet, SheetParseError, parse_sheet
 from assistant.sheets.repository import row_values
+from assistant.sources import read_bytes
 
 ATTRIBUTION = "Direction de l'information légale et administrative — service-public.fr, Licence Ouverte 2.0"
 DOWNLOAD_TIMEOUT_SECONDS = 120
@@ -67,15 +67,10 @@ class ImportReport:
 
 def read_archive(source: str | Path) -> bytes:
     """The zip's bytes from a local path or an http(s) URL."""
-    text_source = str(source)
     try:
-        if re.match(r"^https?://", text_source):
-            response = requests.get(text_source, timeout=DOWNLOAD_TIMEOUT_SECONDS)
-            response.raise_for_status()
-            return response.content
-        return Path(text_source).read_bytes()
+        return read_bytes(source, timeout=DOWNLOAD_TIMEOUT_SECONDS)
     except (OSError, requests.RequestException) as error:
-        raise SheetImportError(f"impossible de lire l'archive des fiches ({text_source}) : {error}") from error
+        raise SheetImportError(f"impossible de lire l'archive des fiches ({source}) : {error}") from error
 
 
 @dataclass

@@ -111,8 +111,24 @@ class OnlineService:
         return cls(value.get("id"), value["title"], value.get("url"), value.get("kind") or "")
 
 
+class SheetIdentity:
+    """What a sheet's id and official type tell, for a whole sheet and for a search result alike."""
+
+    id: str
+    kind: str
+
+    @property
+    def url(self) -> str:
+        """The live page: the citizen reads today's text there, whatever the date of this copy."""
+        return live_url(self.id)
+
+    @property
+    def family(self) -> str:
+        return family_of(self.kind)
+
+
 @dataclass(frozen=True)
-class Sheet:
+class Sheet(SheetIdentity):
     id: str
     kind: str  # the official type: « Fiche d'information », « Fiche Question-réponse », « Téléservice »…
     title: str
@@ -130,15 +146,6 @@ class Sheet:
     cerfa: str | None = None
     questions: tuple[tuple[str, str], ...] = field(default=())  # (id, question) of the related Q&A sheets
     anchors: tuple[tuple[str, str], ...] = ()  # (id, words) of its links to other sheets: how it names them
-
-    @property
-    def url(self) -> str:
-        """The live page: the citizen reads today's text there, whatever the date of this copy."""
-        return live_url(self.id)
-
-    @property
-    def family(self) -> str:
-        return family_of(self.kind)
 
 
 def live_url(sheet_id: str) -> str:

@@ -27,7 +27,7 @@ import numpy as np
 
 from assistant.sheets.analysis import SpellingCorrector, analyse
 from assistant.sheets.embeddings import Embedder
-from assistant.sheets.parser import Sheet, family_of, live_url
+from assistant.sheets.parser import Sheet, SheetIdentity
 from assistant.sheets.synonyms import QueryRewriter
 from assistant.text import fold
 
@@ -67,7 +67,7 @@ class SearchSettings:
 
 
 @dataclass(frozen=True)
-class SheetSummary:
+class SheetSummary(SheetIdentity):
     """What a result shows: enough for a card (title, one line, date, link) without reading the database."""
 
     id: str
@@ -76,14 +76,6 @@ class SheetSummary:
     kind: str
     modified: date
     themes: tuple[str, ...]
-
-    @property
-    def url(self) -> str:
-        return live_url(self.id)
-
-    @property
-    def family(self) -> str:
-        return family_of(self.kind)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from assistant.db import update_in_place
+from assistant.sources import read_bytes
 from assistant.structures.hours import DAYS, parse_day_hours
 from assistant.structures.models import StructureRow
 from assistant.validation import describe_validation_error
@@ -108,20 +109,14 @@ class ImportReport:
 
 def read_source(source: str | Path) -> str:
     """The list's text from a local path or an http(s) URL, BOM removed."""
-    text_source = str(source)
     try:
-        if re.match(r"^https?://", text_source):
-            response = requests.get(text_source, timeout=DOWNLOAD_TIMEOUT_SECONDS)
-            response.raise_for_status()
-            content = response.content
-        else:
-            content = Path(text_source).read_bytes()
+        content = read_bytes(source, timeout=DOWNLOAD_TIMEOUT_SECONDS)
     except (OSError, requests.RequestException) as error:
-        raise StructureImportError(f"impossible de lire la liste des structures ({text_source}) : {error}") from error
+        raise StructureImportError(f"impossible de lire la liste des structures ({source}) : {error}") from error
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise StructureImportError(f"{text_source} n'est pas encodé en UTF-8 ({error})") from error
+        raise StructureImportError(f"{source} n'est pas encodé en UTF-8 ({error})") from error
 
 
 def parse_structures(text: str) -> tuple[list[StructureRecord], list[RejectedRow]]:
