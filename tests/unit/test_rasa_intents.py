@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -8,7 +9,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.rasa_intents import MODEL_FILE, LinearIntentClassifier, normalised
+from assistant.rasa_intents import MODEL_FILE, LinearIntentClassifier, fast_probabilities, normalised
 
 EXAMPLES = {
     "topic_demenagement": ["je déménage", "changement d'adresse", "on part vivre à Lyon", "nouvelle adresse",
@@ -87,3 +88,10 @@ def test_it_is_registered_as_an_intent_classifier():
 
     assert registered.clazz is LinearIntentClassifier
     assert DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER in registered.types
+
+
+def test_the_fast_probabilities_are_scikit_learns(storage):
+    classifier, _ = trained(storage)
+    texts = [normalised(text) for text in ("je demenage a Lyon", "bonjour", "carte vitale", "xyz", "")]
+
+    assert np.allclose(fast_probabilities(classifier._model, texts), classifier._model.predict_proba(texts))
