@@ -248,7 +248,7 @@ def main() -> int:
     evaluations = {str(path.relative_to(ROOT)): by_name for path, by_name in results.items()}
     arguments.json.write_text(json.dumps({"training": training, "evaluations": evaluations}, ensure_ascii=False,
                                          indent=2))
-    print(f"\nDetails and mistakes: {arguments.json.relative_to(ROOT)}")
+    print(f"\nDetails and mistakes: {arguments.json}")
     return 0
 
 
