@@ -17,7 +17,6 @@ took half of the Rasa server's time per turn (bench/throughput.py, profiled with
 from __future__ import annotations
 
 import logging
-import unicodedata
 from typing import Any
 
 import numpy as np
@@ -35,15 +34,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from sklearn.svm import LinearSVC
 
+from assistant.text import unaccented
+
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "linear_intents.skops"
-
-
-def normalised(text: str) -> str:
-    """Lower case without accents: people type « demenagement », « DÉMÉNAGEMENT » and « déménagement » alike."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(character for character in decomposed if not unicodedata.combining(character))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -92,7 +87,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             return self._resource
         model = self._new_model()
         # An array, not a list: scikit-learn 1.1's calibration counts each class's examples with `y == label`.
-        model.fit([normalised(example.get(TEXT)) for example in examples],
+        model.fit([unaccented(example.get(TEXT)) for example in examples],
                   np.array([example.get(INTENT) for example in examples]))
         self._model = model
         self._persist()
@@ -101,7 +96,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:
             return messages
-        texts = [normalised(message.get(TEXT) or "") for message in messages]
+        texts = [unaccented(message.get(TEXT) or "") for message in messages]
         probabilities = fast_probabilities(self._model, texts)
         intents = self._model.classes_
         for message, row in zip(messages, probabilities, strict=True):

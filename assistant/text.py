@@ -10,11 +10,15 @@ from datetime import date
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
+def unaccented(text: str) -> str:
+    """Lowercase without accents, punctuation kept: « DÉMÉNAGEMENT à Périgueux » → « demenagement a perigueux »."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def fold(text: str) -> str:
     """Lowercase, remove accents and punctuation, collapse spaces: « Chèque Énergie ! » → « cheque energie »."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _NOT_WORD.sub(" ", without_accents.replace("œ", "oe").replace("æ", "ae")).strip()
+    return _NOT_WORD.sub(" ", unaccented(text).replace("œ", "oe").replace("æ", "ae")).strip()
 
 
 def storable(value: str) -> bool:

@@ -9,7 +9,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.rasa_intents import MODEL_FILE, LinearIntentClassifier, fast_probabilities, normalised
+from assistant.rasa_intents import MODEL_FILE, LinearIntentClassifier, fast_probabilities
+from assistant.text import unaccented
 
 EXAMPLES = {
     "topic_demenagement": ["je déménage", "changement d'adresse", "on part vivre à Lyon", "nouvelle adresse",
@@ -46,7 +47,7 @@ def classify(classifier: LinearIntentClassifier, text: str) -> Message:
 
 
 def test_text_is_read_in_lower_case_without_accents():
-    assert normalised("DÉMÉNAGEMENT à Périgueux") == "demenagement a perigueux"
+    assert unaccented("DÉMÉNAGEMENT à Périgueux") == "demenagement a perigueux"
 
 
 def test_it_classifies_messages_typed_without_accents_with_a_ranking_of_probabilities(storage):
@@ -92,6 +93,6 @@ def test_it_is_registered_as_an_intent_classifier():
 
 def test_the_fast_probabilities_are_scikit_learns(storage):
     classifier, _ = trained(storage)
-    texts = [normalised(text) for text in ("je demenage a Lyon", "bonjour", "carte vitale", "xyz", "")]
+    texts = [unaccented(text) for text in ("je demenage a Lyon", "bonjour", "carte vitale", "xyz", "")]
 
     assert np.allclose(fast_probabilities(classifier._model, texts), classifier._model.predict_proba(texts))
