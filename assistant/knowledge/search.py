@@ -13,14 +13,10 @@ import snowballstemmer
 from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
-from spacy.lang.fr.stop_words import STOP_WORDS
 
 from assistant.knowledge.entities import Partner, Procedure, Topic
-from assistant.text import fold
+from assistant.text import STOP_WORDS, fold
 
-# Folded and split the way queries are ("quelqu'un" → "quelqu", "un"), plus chat politeness.
-CHAT_POLITENESS = {"svp", "stp", "bonjour"}
-FRENCH_STOP_WORDS = frozenset({token for word in STOP_WORDS for token in fold(word).split()} | CHAT_POLITENESS)
 _STEMMER = snowballstemmer.stemmer("french")
 
 
@@ -78,7 +74,7 @@ class ProcedureSearch:
 
 def stemmed_words(text: str) -> list[str]:
     """Stemmed words and word pairs without stop words: « vends », « vendre » and « vente » meet halfway."""
-    stems = _STEMMER.stemWords([word for word in text.split() if word not in FRENCH_STOP_WORDS and len(word) > 1])
+    stems = _STEMMER.stemWords([word for word in text.split() if word not in STOP_WORDS and len(word) > 1])
     return stems + [f"{first} {second}" for first, second in zip(stems, stems[1:], strict=False)]
 
 

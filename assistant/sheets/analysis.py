@@ -1,9 +1,5 @@
-"""Words for the lexical search: folding, stop words, French stems, and typo correction against the corpus.
-
-The stop words are written here rather than taken from spaCy: importing spaCy's French language data costs
-seconds, and its list drops words that carry meaning in administrative questions (« personne âgée »,
-« proche aidant », « première demande », « déclaration préalable », « allocation de solidarité spécifique »).
-"""
+"""Words for the lexical search: stop words dropped (`assistant.text.STOP_WORDS`), French stems, and typo
+correction against the corpus."""
 
 from __future__ import annotations
 
@@ -14,19 +10,8 @@ import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-# Folded, as questions are split (« qu'est-ce » → « qu », « est », « ce »): articles, pronouns, prepositions,
-# conjunctions, forms of être/avoir/pouvoir/devoir/vouloir, question words, and chat politeness.
-STOP_WORDS = frozenset("""
-a ai aie aient ais ait alors as au aucun aucune aupres auquel aura aurai auraient aurais aurait aussi autre autres
-aux auxquels avais avait avant avec avez aviez avoir avons ayant bah ben bien bon bonjour bonsoir c ca car ce ceci
-cela celle celles celui ces cet cette ceux chaque chez ci comme comment d dans de des desquels deja depuis dois
-doit doivent donc dont du elle elles en encore es est et etaient etais etait etant ete etes etre eu eux fais fait
-faut hello ici il ils j jai je jusqu jusque l la laquelle le lequel les leur leurs lui m ma madame mais me meme
-merci mes moi mon monsieur n ne ni non nos notre nous o on ont ou ouais oui par parce pas peut peuvent peux plait
-pour pourquoi pourrais pourrait pouvez pouvons puis puisque qu quand que quel quelle quelles quels qui quoi s sa
-sais sait salut sans se sera serai serais serait ses si sinon slt soit sommes son sont stp suis sur svp t ta te
-tes toi ton tous tout toute toutes tu un une vais veut veux voila voudrais voulez vous vos votre y
-""".split())
+from assistant.text import STOP_WORDS
+
 # Snowball gives « retrait » for both « retraite » and « retrait » (de points, d'argent): kept apart.
 STEM_EXCEPTIONS = {"retraite": "retraite", "retraites": "retraite", "retraitee": "retraite",
                    "retraitees": "retraite"}

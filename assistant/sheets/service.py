@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy.orm import sessionmaker
 
-from assistant.sheets.analysis import STEM_EXCEPTIONS, STOP_WORDS
+from assistant.sheets.analysis import STEM_EXCEPTIONS
 from assistant.sheets.embeddings import E5Embedder, Embedder, EmbeddingCache
 from assistant.sheets.parser import Sheet
 from assistant.sheets.repository import corpus_fingerprints, list_sheet_summaries, list_sheets
@@ -30,6 +30,7 @@ from assistant.sheets.search import (
     dense_passages,
     summarise,
 )
+from assistant.text import STOP_WORDS
 
 Progress = Callable[[int, int], None]
 INDEX_FOLDER = "sheet-index"
