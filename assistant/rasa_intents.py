@@ -8,15 +8,19 @@ trains in a few seconds (README, « NLU benchmark »). Its scores are turned int
 calibration on cross-validation folds, so that the FallbackClassifier's threshold and the open-world routing
 read a confidence that means « this often right ».
 
-The model is saved with skops, not pickle, and loading accepts only the scikit-learn types this module builds.
-At each message, the probabilities are computed from the fitted model's own arrays (`fast_probabilities`): the
-same numbers as scikit-learn's `predict_proba`, without its per-call validation of 5 × 31 calibrators, which
-took half of the Rasa server's time per turn (bench/throughput.py, profiled with py-spy).
+What answering needs of the fitted pipeline is kept as plain arrays (`FittedIntents`), saved with numpy (no
+pickle): loading them takes a fraction of a second, where skops' loader imported every scikit-learn estimator
+to list the types it trusts (7 s at each start of the Rasa server). The probabilities are computed from those
+arrays: the same numbers as scikit-learn's `predict_proba`, without its per-call validation of 5 × 31
+calibrators, which took half of the Rasa server's time per turn (bench/throughput.py, profiled with py-spy).
 """
 
 from __future__ import annotations
 
 import logging
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,7 +42,7 @@ from assistant.text import unaccented
 
 logger = logging.getLogger(__name__)
 
-MODEL_FILE = "linear_intents.skops"
+MODEL_FILE = "linear_intents.npz"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -57,7 +61,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         }
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Pipeline | None = None):
+                 model: FittedIntents | None = None):
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -70,11 +74,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def _new_model(self) -> Pipeline:
         config = self._config
-        features = make_union(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(config["min_char_ngram"], config["max_char_ngram"]),
-                            sublinear_tf=True),
-            TfidfVectorizer(analyzer="word", ngram_range=(1, config["max_word_ngram"]), sublinear_tf=True),
-        )
+        features = make_union(*vectorizers(config))
         classifier = CalibratedClassifierCV(LinearSVC(C=config["C"]), cv=config["calibration_folds"],
                                             method="isotonic")
         return make_pipeline(features, classifier)
@@ -89,16 +89,17 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         # An array, not a list: scikit-learn 1.1's calibration counts each class's examples with `y == label`.
         model.fit([unaccented(example.get(TEXT)) for example in examples],
                   np.array([example.get(INTENT) for example in examples]))
-        self._model = model
-        self._persist()
+        self._model = FittedIntents.from_pipeline(model)
+        with self._model_storage.write_to(self._resource) as directory:
+            self._model.save(directory / MODEL_FILE)
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:
             return messages
         texts = [unaccented(message.get(TEXT) or "") for message in messages]
-        probabilities = fast_probabilities(self._model, texts)
-        intents = self._model.classes_
+        probabilities = self._model.probabilities(texts)
+        intents = self._model.classes
         for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(-row)[: self._config["ranking_length"]]
             ranking = [{"name": str(intents[i]), "confidence": float(row[i])} for i in order]
@@ -106,51 +107,96 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
-    def _persist(self) -> None:
-        import skops.io as sio
-
-        with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(self._model, directory / MODEL_FILE)
-
     @classmethod
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> LinearIntentClassifier:
-        import skops.io as sio
-
+        config = {**cls.get_default_config(), **config}
         try:
             with model_storage.read_from(resource) as directory:
-                path = directory / MODEL_FILE
-                unexpected = sorted(set(sio.get_untrusted_types(file=path)) - TRUSTED_TYPES)
-                if unexpected:
-                    raise ValueError(f"types inattendus dans {path.name} : {', '.join(unexpected)}")
-                model = sio.load(path, trusted=sorted(TRUSTED_TYPES))
-        except ValueError as error:
+                model = FittedIntents.load(directory / MODEL_FILE, config)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             logger.warning("Classifieur d'intentions non chargé (%s) : réentraînez le modèle (make train).", error)
             model = None
         return cls(config, model_storage, resource, model)
 
 
-def fast_probabilities(model: Pipeline, texts: list[str]) -> np.ndarray:
-    """`model.predict_proba(texts)` for the pipeline `_new_model` builds, read straight from its fitted arrays.
-
-    For each calibration fold: the SVM's scores, each class's isotonic calibration (a piecewise-linear function,
-    clipped at its ends: `np.interp`), then the row normalised (uniform when every calibrator says 0); the folds'
-    probabilities are averaged. scikit-learn 1.1's `CalibratedClassifierCV.predict_proba` computes exactly this.
-    """
-    union, calibrated = model.steps[0][1], model.steps[-1][1]
-    features = scipy.sparse.hstack([vectorizer.transform(texts) for _, vectorizer in union.transformer_list],
-                                   format="csr")
-    classes = len(calibrated.classes_)
-    total = np.zeros((len(texts), classes))
-    for member in calibrated.calibrated_classifiers_:
-        svm = getattr(member, "base_estimator", None) or member.estimator
-        scores = np.asarray(features @ svm.coef_.T) + svm.intercept_
-        probabilities = np.column_stack([np.interp(scores[:, k], calibrator.X_thresholds_, calibrator.y_thresholds_)
-                                         for k, calibrator in enumerate(member.calibrators)])
-        sums = probabilities.sum(axis=1, keepdims=True)
-        total += np.divide(probabilities, sums, out=np.full_like(probabilities, 1 / classes), where=sums != 0)
-    return total / len(calibrated.calibrated_classifiers_)
+def vectorizers(config: dict[str, Any]) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    """The features: character n-grams within words, and words and word pairs."""
+    return (TfidfVectorizer(analyzer="char_wb", ngram_range=(config["min_char_ngram"], config["max_char_ngram"]),
+                            sublinear_tf=True),
+            TfidfVectorizer(analyzer="word", ngram_range=(1, config["max_word_ngram"]), sublinear_tf=True))
 
 
-# What skops asks to trust in the saved model: the scikit-learn and SciPy types _new_model builds, nothing else.
-TRUSTED_TYPES = frozenset({"scipy.sparse._csr.csr_matrix", "sklearn.calibration._CalibratedClassifier"})
+@dataclass(frozen=True)
+class FittedIntents:
+    """The fitted pipeline as arrays: the intents, each vectorizer (vocabulary and IDF weights), and for each
+    calibration fold the SVM's weights and each intent's isotonic calibration (its steps, in `steps_x`/`steps_y`,
+    intent k of fold f between offsets[f * intents + k] and the next offset)."""
+
+    classes: np.ndarray
+    vectorizers: tuple[TfidfVectorizer, ...]
+    coef: np.ndarray  # folds × features × intents (as the sparse product reads it, without a copy)
+    intercept: np.ndarray  # folds × intents
+    steps_x: np.ndarray
+    steps_y: np.ndarray
+    offsets: np.ndarray
+
+    @classmethod
+    def from_pipeline(cls, model: Pipeline) -> FittedIntents:
+        union, calibrated = model.steps[0][1], model.steps[-1][1]
+        members = calibrated.calibrated_classifiers_
+        svms = [getattr(member, "base_estimator", None) or member.estimator for member in members]
+        calibrators = [calibrator for member in members for calibrator in member.calibrators]
+        lengths = [len(calibrator.X_thresholds_) for calibrator in calibrators]
+        return cls(
+            classes=np.asarray(calibrated.classes_).astype(str),
+            vectorizers=tuple(vectorizer for _, vectorizer in union.transformer_list),
+            coef=np.ascontiguousarray(np.stack([svm.coef_.T for svm in svms])),
+            intercept=np.stack([svm.intercept_ for svm in svms]),
+            steps_x=np.concatenate([calibrator.X_thresholds_ for calibrator in calibrators]),
+            steps_y=np.concatenate([calibrator.y_thresholds_ for calibrator in calibrators]),
+            offsets=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        )
+
+    def save(self, path: Path) -> None:
+        arrays = {"classes": self.classes, "coef": self.coef, "intercept": self.intercept, "steps_x": self.steps_x,
+                  "steps_y": self.steps_y, "offsets": self.offsets}
+        for position, vectorizer in enumerate(self.vectorizers):
+            terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+            arrays[f"terms_{position}"] = np.array(terms, dtype=str)
+            arrays[f"idf_{position}"] = vectorizer.idf_
+        with path.open("wb") as file:
+            np.savez(file, **arrays)
+
+    @classmethod
+    def load(cls, path: Path, config: dict[str, Any]) -> FittedIntents:
+        """The arrays `save` wrote (no pickled object is read), with the vectorizers `config` describes."""
+        with np.load(path, allow_pickle=False) as data:
+            rebuilt = []
+            for position, vectorizer in enumerate(vectorizers(config)):
+                terms = data[f"terms_{position}"]
+                vectorizer.set_params(vocabulary={str(term): index for index, term in enumerate(terms)})
+                vectorizer.idf_ = data[f"idf_{position}"]
+                rebuilt.append(vectorizer)
+            return cls(data["classes"], tuple(rebuilt), data["coef"], data["intercept"], data["steps_x"],
+                       data["steps_y"], data["offsets"])
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """scikit-learn's `predict_proba` for the pipeline this was fitted as (1.1's `CalibratedClassifierCV`):
+        for each fold, the SVM's scores, each intent's isotonic calibration (piecewise linear, clipped at its
+        ends: `np.interp`), the row normalised (uniform when every calibrator says 0); the folds averaged."""
+        features = scipy.sparse.hstack([vectorizer.transform(texts) for vectorizer in self.vectorizers],
+                                       format="csr")
+        folds, classes = self.intercept.shape
+        total = np.zeros((len(texts), classes))
+        for fold in range(folds):
+            scores = np.asarray(features @ self.coef[fold]) + self.intercept[fold]
+            probabilities = np.column_stack([np.interp(scores[:, k], *self._steps(fold * classes + k))
+                                             for k in range(classes)])
+            sums = probabilities.sum(axis=1, keepdims=True)
+            total += np.divide(probabilities, sums, out=np.full_like(probabilities, 1 / classes), where=sums != 0)
+        return total / folds
+
+    def _steps(self, calibrator: int) -> tuple[np.ndarray, np.ndarray]:
+        start, end = self.offsets[calibrator], self.offsets[calibrator + 1]
+        return self.steps_x[start:end], self.steps_y[start:end]

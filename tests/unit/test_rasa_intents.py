@@ -9,7 +9,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.rasa_intents import MODEL_FILE, LinearIntentClassifier, fast_probabilities
+from assistant.rasa_intents import MODEL_FILE, FittedIntents, LinearIntentClassifier
 from assistant.text import unaccented
 
 EXAMPLES = {
@@ -72,15 +72,16 @@ def test_a_saved_model_loads_and_answers_the_same(storage):
         classify(classifier, "carte vitale perdue").get("intent_ranking")
 
 
-def test_a_model_holding_other_types_is_refused(storage, monkeypatch, caplog):
-    """skops, not pickle: a file with types this module does not build is not loaded."""
+def test_a_file_holding_pickled_objects_is_refused(storage, caplog):
+    """Arrays only: a model file with a pickled object in it is not loaded (nor run)."""
     _, resource = trained(storage)
-    monkeypatch.setattr("assistant.rasa_intents.TRUSTED_TYPES", frozenset())
+    with storage.write_to(resource) as directory:
+        np.savez(directory / MODEL_FILE, classes=np.array([{"pickled": "object"}], dtype=object))
     context = ExecutionContext(GraphSchema({}), node_name="intents")
 
     loaded = LinearIntentClassifier.load(CONFIG, storage, resource, context)
 
-    assert "types inattendus dans " + MODEL_FILE in caplog.text
+    assert "Classifieur d'intentions non chargé" in caplog.text
     assert classify(loaded, "bonjour").get("intent") is None
 
 
@@ -91,8 +92,12 @@ def test_it_is_registered_as_an_intent_classifier():
     assert DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER in registered.types
 
 
-def test_the_fast_probabilities_are_scikit_learns(storage):
+def test_the_probabilities_are_scikit_learns(storage):
     classifier, _ = trained(storage)
+    pipeline = classifier._new_model()
+    examples = training_data().intent_examples
+    pipeline.fit([unaccented(example.get("text")) for example in examples],
+                 np.array([example.get("intent") for example in examples]))
     texts = [unaccented(text) for text in ("je demenage a Lyon", "bonjour", "carte vitale", "xyz", "")]
 
-    assert np.allclose(fast_probabilities(classifier._model, texts), classifier._model.predict_proba(texts))
+    assert np.allclose(FittedIntents.from_pipeline(pipeline).probabilities(texts), pipeline.predict_proba(texts))

@@ -47,3 +47,9 @@ def test_it_provides_its_own_model_to_its_process_node():
     assert registered.clazz is SpacyNLPWithoutNER
     assert registered.model_from == SpacyNLPWithoutNER.__name__
     assert DefaultV1Recipe.ComponentType.MODEL_LOADER in registered.types
+
+
+def test_the_model_is_loaded_once_for_every_graph_that_asks_for_it():
+    first = SpacyNLPWithoutNER.load_model("fr_core_news_sm")
+
+    assert SpacyNLPWithoutNER.load_model("fr_core_news_sm") is first
