@@ -52,7 +52,7 @@ endef
 # The pipeline's own components (assistant/rasa_intents.py, rasa_spacy.py) decide what a trained model holds: a change retrains it.
 TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) assistant/rasa_intents.py assistant/rasa_spacy.py
 
-.PHONY: help run run-cluster test setup kb lint train bench clean
+.PHONY: help run run-cluster test setup kb lint train bench clean FORCE
 
 help:
 	@echo "make run    start the assistant (Rasa REST channel on :$(RASA_PORT), action server on :$(ACTIONS_PORT),"
@@ -97,13 +97,29 @@ $(BIN)/.installed-test: $(BIN)/.installed
 setup: $(BIN)/.installed
 
 # The schema (Alembic migrations), the knowledge base, the official list of structures and the service-public.fr
-# sheets (../shared/data when present, else data.gouv.fr and service-public.fr).
-kb: setup
+# sheets (../shared/data when present, else data.gouv.fr and service-public.fr). Done again only when one of
+# them changed, when the database or a source is another one, or when the SQLite file is gone: a restart does
+# not redo it (`guichet sheets import` and the others refresh on demand). The stamp keeps a hash of the
+# database's URL and the sources, not the URL itself (it may hold a password).
+KB_STAMP := var/kb.stamp
+KB_INPUTS := $(shell find knowledge assistant/migrations -type f -not -path '*/__pycache__/*' 2>/dev/null) \
+  $(wildcard ../shared/data/*.csv ../shared/data/*.zip)
+KB_KEY := $(shell printf '%s\n' "$$GUICHET_DATABASE_URL" "$$GUICHET_STRUCTURES_SOURCE" "$$GUICHET_SHEETS_SOURCE" \
+  | sha256sum | cut -c1-16)
+SQLITE_FILE := $(patsubst sqlite:///%,%,$(filter sqlite:///%,$(GUICHET_DATABASE_URL)))
+KB_CURRENT := $(and $(filter $(KB_KEY),$(shell cat $(KB_STAMP) 2>/dev/null)),$(or $(if $(SQLITE_FILE),,yes),$(wildcard $(SQLITE_FILE))))
+
+kb: $(KB_STAMP)
+
+$(KB_STAMP): $(BIN)/.installed $(KB_INPUTS) $(if $(KB_CURRENT),,FORCE)
 	@mkdir -p var
 	$(BIN)/guichet db upgrade
 	$(BIN)/guichet kb load
 	$(BIN)/guichet structures import
 	$(BIN)/guichet sheets import
+	@echo $(KB_KEY) > $@
+
+FORCE:
 
 # Retrain only when the configuration, the domain or the training data changed since the last training.
 $(MODEL): $(BIN)/.installed $(TRAINING_DATA)

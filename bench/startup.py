@@ -65,7 +65,8 @@ def ask(client: httpx.Client, start: Start) -> bool:
         start.errors.append(f"HTTP {response.status_code}: {response.text[:120]}")
         return False
     first = messages[0]
-    start.first_answer = first.get("text") or json.dumps(first.get("custom", {}), ensure_ascii=False)[:120]
+    answer = first.get("text") or json.dumps(first.get("custom", {}), ensure_ascii=False)
+    start.first_answer = answer.splitlines()[0][:120]
     return True
 
 
