@@ -235,11 +235,15 @@ def main() -> int:
         print_separation(name, outcomes[name], questions)
     final = outcomes[methods[-1][0]]
 
+    # Judged on the held-out half too: the tuning half's misses were read while building the search (and its
+    # synonym list), so the whole set's figure flatters.
     top3 = accuracy(final, questions)["top3"]
+    held_out = accuracy(final, [question for question in questions if question.half == HALVES[1]])["top3"]
     p95 = percentile(final.wall_ms, 0.95)
     cpu_p95 = percentile(final.cpu_ms, 0.95)
-    print(f"\nTarget right sheet in top 3 >= {TOP3_TARGET}: {'met' if top3 >= TOP3_TARGET else 'NOT met'} "
-          f"({top3:.3f})")
+    met = top3 >= TOP3_TARGET and held_out >= TOP3_TARGET
+    print(f"\nTarget right sheet in top 3 >= {TOP3_TARGET} on the whole set and on the held-out half: "
+          f"{'met' if met else 'NOT met'} ({top3:.3f}; held-out {held_out:.3f})")
     print(f"Target query p95 <= {P95_TARGET_MS:.0f} ms: {'met' if p95 <= P95_TARGET_MS else 'NOT met'} "
           f"(wall {p95:.1f} ms, CPU {cpu_p95:.1f} ms)")
     if arguments.json:
