@@ -24,20 +24,6 @@ RASA = Path(sys.executable).parent / "rasa"
 GUICHET = Path(sys.executable).parent / "guichet"
 
 
-# The servers a test needs, by the fixture that starts them.
-SERVER_FIXTURES = ("assistant", "running_cluster")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`make test` runs the slow tests on two pytest-xdist workers (`--dist loadgroup`): the tests that share a set
-    of servers go to the same worker, which starts them once, while the other worker runs the other set."""
-    for item in items:
-        for fixture in SERVER_FIXTURES:
-            if fixture in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group(fixture))
-                break
-
-
 def start_or_fail(servers: list[ServerProcess]) -> None:
     try:
         start_together(servers)
