@@ -49,8 +49,9 @@ define debian_package
 	       apt-get install -y -qq --no-install-recommends $(1); }
 endef
 
-# The pipeline's own components (assistant/rasa_intents.py, rasa_spacy.py) decide what a trained model holds: a change retrains it.
-TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) assistant/rasa_intents.py assistant/rasa_spacy.py
+# The pipeline's own components decide what a trained model holds, as the configuration and the data do.
+TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
+  assistant/rasa_intents.py assistant/rasa_spacy.py
 
 .PHONY: help run run-cluster test setup kb lint train bench clean FORCE
 
@@ -107,7 +108,8 @@ KB_INPUTS := $(shell find knowledge assistant/migrations -type f -not -path '*/_
 KB_KEY := $(shell printf '%s\n' "$$GUICHET_DATABASE_URL" "$$GUICHET_STRUCTURES_SOURCE" "$$GUICHET_SHEETS_SOURCE" \
   | sha256sum | cut -c1-16)
 SQLITE_FILE := $(patsubst sqlite:///%,%,$(filter sqlite:///%,$(GUICHET_DATABASE_URL)))
-KB_CURRENT := $(and $(filter $(KB_KEY),$(shell cat $(KB_STAMP) 2>/dev/null)),$(or $(if $(SQLITE_FILE),,yes),$(wildcard $(SQLITE_FILE))))
+KB_CURRENT := $(and $(filter $(KB_KEY),$(shell cat $(KB_STAMP) 2>/dev/null)), \
+  $(or $(if $(SQLITE_FILE),,yes),$(wildcard $(SQLITE_FILE))))
 
 kb: $(KB_STAMP)
 
@@ -121,7 +123,7 @@ $(KB_STAMP): $(BIN)/.installed $(KB_INPUTS) $(if $(KB_CURRENT),,FORCE)
 
 FORCE:
 
-# Retrain only when the configuration, the domain or the training data changed since the last training.
+# Retrain only when the configuration, the domain, the training data or those components changed.
 $(MODEL): $(BIN)/.installed $(TRAINING_DATA)
 	$(BIN)/rasa train --fixed-model-name guichet --out models --quiet
 	@touch $@
@@ -159,10 +161,10 @@ lint: $(BIN)/.installed-test
 	$(BIN)/ruff check assistant actions tests bench
 
 # The model trains in the background from the moment the assistant's packages are installed, while the rest of the
-# set-up and the tests that need no model run; the tests that need it (marked slow: servers, browser, cluster) run
-# once it is there. The tests that need no model run on two pytest-xdist workers for the two cores; the slow ones
-# run one at a time: beside each other, a busy replica reads a request late and the tests of ordering under load
-# (tests/e2e/cluster) measure the machine rather than the code. A failed training prints its log.
+# set-up and the tests that need no model run (on two pytest-xdist workers, for the two cores); the tests that need
+# it (marked slow: servers, browser, cluster) run once it is there, one at a time: beside each other, a busy
+# replica reads a request late and the cluster's ordering test measures the machine rather than the code.
+# A failed training prints its log.
 test: $(BIN)/.installed
 	@mkdir -p var
 	@$(MAKE) --no-print-directory $(MODEL) > var/train.log 2>&1 & training=$$!; \
