@@ -76,7 +76,10 @@ def test_a_file_holding_pickled_objects_is_refused(storage, caplog):
     """Arrays only: a model file with a pickled object in it is not loaded (nor run)."""
     _, resource = trained(storage)
     with storage.write_to(resource) as directory:
-        np.savez(directory / MODEL_FILE, classes=np.array([{"pickled": "object"}], dtype=object))
+        with np.load(directory / MODEL_FILE) as saved:
+            arrays = dict(saved)
+        arrays["classes"] = np.array([{"pickled": "object"}] * len(arrays["classes"]), dtype=object)
+        np.savez(directory / MODEL_FILE, **arrays)
     context = ExecutionContext(GraphSchema({}), node_name="intents")
 
     loaded = LinearIntentClassifier.load(CONFIG, storage, resource, context)
