@@ -101,11 +101,12 @@ setup: $(BIN)/.installed
 # sheets (../shared/data when present, else data.gouv.fr and service-public.fr). Done again only when one of
 # them changed, when the database or a source is another one, or when the SQLite file is gone: a restart does
 # not redo it (`guichet sheets import` and the others refresh on demand). The stamp keeps a hash of the
-# database's URL and the sources, not the URL itself (it may hold a password).
+# database's URL and the sources, not the URL itself (it may hold a password); make's own values are hashed, as
+# make 4.3 does not pass the variables it exports (the default URL) to $(shell).
 KB_STAMP := var/kb.stamp
 KB_INPUTS := $(shell find knowledge assistant/migrations -type f -not -path '*/__pycache__/*' 2>/dev/null) \
   $(wildcard ../shared/data/*.csv ../shared/data/*.zip)
-KB_KEY := $(shell printf '%s\n' "$$GUICHET_DATABASE_URL" "$$GUICHET_STRUCTURES_SOURCE" "$$GUICHET_SHEETS_SOURCE" \
+KB_KEY := $(shell printf '%s\n' '$(GUICHET_DATABASE_URL)' '$(GUICHET_STRUCTURES_SOURCE)' '$(GUICHET_SHEETS_SOURCE)' \
   | sha256sum | cut -c1-16)
 SQLITE_FILE := $(patsubst sqlite:///%,%,$(filter sqlite:///%,$(GUICHET_DATABASE_URL)))
 KB_CURRENT := $(and $(filter $(KB_KEY),$(shell cat $(KB_STAMP) 2>/dev/null)), \
