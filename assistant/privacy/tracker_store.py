@@ -27,6 +27,7 @@ that carried the values stay in this store until `guichet purge` deletes the con
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,13 +35,17 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from assistant.privacy.redaction import redact, redact_json
 
 # Events that carry text someone wrote: user and bot messages, entities added, the (deprecated) agent's.
 REDACTED_EVENTS = frozenset({"user", "bot", "entities", "agent"})
+# Set on a tracker read from this store: how many of its events the database holds (see `_additional_events`).
+STORED_EVENTS = "_guichet_stored_events"
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
@@ -48,20 +53,58 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Rasa's store, with its connections checked before use: Rasa's own engine keeps pooled connections
-        blindly, so after a database restart each stale one would fail a user's turn."""
+        blindly, so after a database restart each stale one would fail a user's turn. A SQLite file (the
+        embedded default) gets no such check, which it does not need, but a pool and a write-ahead log: Rasa's
+        engine opened a new connection for each read and write, and each commit rewrote a rollback journal
+        with three disk syncs; measured with bench/throughput.py, that was a tenth of a turn."""
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()
-        self.engine = create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        if _is_sqlite_file(url):
+            self.engine = create_engine(url, poolclass=QueuePool, connect_args={"check_same_thread": False})
+            event.listen(self.engine, "connect", _use_write_ahead_log)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sessionmaker(bind=self.engine)
 
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        if tracker is not None and not fetch_events_from_all_sessions:
+            setattr(tracker, STORED_EVENTS, len(tracker.events))
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        setattr(tracker, STORED_EVENTS, len(tracker.events))
+
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator[Event]:
-        """The events not stored yet (one per tracker event, so Rasa's count stays right), redacted."""
-        for event in super()._additional_events(session, tracker):
-            yield redacted_event(event)
+        """The events not stored yet (one per tracker event, so Rasa's count stays right), redacted.
+
+        Rasa counts the conversation's stored events with a query at every save; a tracker this store read or
+        saved already knows that number (the conversation's lock keeps other writers out while a turn runs),
+        so only a tracker built elsewhere (a new conversation, the HTTP API's replaced events) is counted."""
+        stored = getattr(tracker, STORED_EVENTS, None)
+        if stored is None:
+            events = super()._additional_events(session, tracker)
+        else:
+            events = itertools.islice(tracker.events, stored, None)
+        for unsaved in events:
+            yield redacted_event(unsaved)
 
     async def _stream_new_events(self, event_broker: EventBroker, new_events: list[Event], sender_id: str) -> None:
         await super()._stream_new_events(event_broker, [redacted_event(event) for event in new_events], sender_id)
+
+
+def _is_sqlite_file(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+
+
+def _use_write_ahead_log(connection, _record) -> None:
+    """Each commit appends to the log with one sync (`synchronous` stays FULL: a committed turn survives a
+    power cut), and readers such as `guichet purge` do not block the server's writes."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
 
 
 def redacted_event(event: Event) -> Event:

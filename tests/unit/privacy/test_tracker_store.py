@@ -9,7 +9,8 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.config import PROJECT_ROOT
 from assistant.privacy.redaction import EMAIL_PLACEHOLDER, IBAN_PLACEHOLDER, PHONE_PLACEHOLDER
@@ -105,6 +106,51 @@ async def test_each_save_writes_only_the_new_events_of_the_turn(tmp_path, domain
 
     assert [(type_name, data.get("text")) for type_name, data in stored_rows(database)] == [
         ("action", None), ("user", "bonjour"), ("user", f"rappelez-moi au {PHONE_PLACEHOLDER}")]
+
+
+async def test_a_tracker_saved_turn_after_turn_stores_each_event_once(tmp_path, domain):
+    """The store remembers how many events a tracker it read or saved holds in the database, instead of counting
+    them at each save: the rows must stay exactly the events, turn after turn, across a new session too."""
+    database = tmp_path / "tracker.db"
+    store = store_at(database, domain)
+    tracker = await store.get_or_create_tracker("ines")
+    for text in ("bonjour", "j'ai perdu ma carte vitale"):
+        tracker.update(user_message(text))
+        await store.save(tracker)  # the same tracker saved twice: the second save adds its turn only
+    tracker = await store.retrieve("ines")
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(user_message("au revoir"))
+    await store.save(tracker)
+
+    assert [(type_name, data.get("text") or data.get("name")) for type_name, data in stored_rows(database)] == [
+        ("action", "action_listen"), ("user", "bonjour"), ("user", "j'ai perdu ma carte vitale"),
+        ("action", "action_session_start"), ("session_started", None), ("user", "au revoir")]
+    assert [event.text for event in (await store.retrieve("ines")).events if isinstance(event, UserUttered)] == [
+        "au revoir"]
+
+
+async def test_a_tracker_built_elsewhere_is_counted_in_the_database(tmp_path, domain):
+    database = tmp_path / "tracker.db"
+    store = store_at(database, domain)
+    tracker = await store.get_or_create_tracker("hugo")
+    tracker.update(user_message("bonjour"))
+    await store.save(tracker)
+    # As Rasa's HTTP API does when it is sent a conversation's events: a tracker this store never read.
+    rebuilt = DialogueStateTracker.from_events("hugo", list(tracker.events) + [user_message("merci")],
+                                               domain.slots)
+
+    await store.save(rebuilt)
+
+    assert [data.get("text") for type_name, data in stored_rows(database) if type_name == "user"] == [
+        "bonjour", "merci"]
+
+
+def test_a_sqlite_file_is_written_through_a_write_ahead_log(tmp_path, domain):
+    store = store_at(tmp_path / "tracker.db", domain)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL: a commit is on disk
 
 
 class CollectingBroker(EventBroker):
