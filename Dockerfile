@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # One image for the four roles of the assistant; the command chooses the role (see deploy/compose and
 # deploy/kubernetes):
-#   rasa      rasa run --model models/guichet.tar.gz --port 5005 --enable-api --auth-token "$GUICHET_RASA_TOKEN"
-#               --endpoints /etc/guichet/endpoints.yml --credentials credentials.yml [--cors <origins>]
+#   rasa      python -m assistant.rasa_main run --model models/guichet.tar.gz --port 5005 --enable-api
+#               --auth-token "$GUICHET_RASA_TOKEN" --endpoints /etc/guichet/endpoints.yml --credentials credentials.yml
+#               [--cors <origins>]   (Rasa's command line, without JAX: assistant/rasa_main.py)
 #   actions   rasa run actions --actions actions --port 5055
 #   web       guichet web --host 0.0.0.0 --port 8080   (the default command)
 #   init      guichet db upgrade, then guichet kb load, structures import and sheets import

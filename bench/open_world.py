@@ -42,6 +42,7 @@ from assistant import contract  # noqa: E402
 from assistant.answers import answer_topic  # noqa: E402
 from assistant.bootstrap import build_services  # noqa: E402
 from assistant.knowledge import SHEET_IN_URL  # noqa: E402
+from assistant.rasa_main import rasa_command  # noqa: E402
 from assistant.routing import MEASURED, Evidence, Route, Thresholds, route  # noqa: E402
 from assistant.turns import SHEETS_READ, related_sheets  # noqa: E402
 
@@ -221,7 +222,7 @@ def through_assistant(questions: list[Question]) -> dict[str, str]:
                            str(actions_port)],
                           environment, work / "actions.log"),
             ServerProcess("rasa", f"http://127.0.0.1:{rasa_port}/",
-                          [str(bin_dir / "rasa"), "run", "--model", str(MODEL), "--port", str(rasa_port),
+                          [*rasa_command(bin_dir / "python"), "run", "--model", str(MODEL), "--port", str(rasa_port),
                            "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
                           environment, work / "rasa.log"),
         ]

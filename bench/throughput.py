@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.cluster.processes import ProcessError, ServerProcess, free_port  # noqa: E402
+from assistant.rasa_main import rasa_command  # noqa: E402
 
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "guichet.tar.gz"
@@ -132,9 +133,10 @@ def copy_database(source: Path, destination: Path) -> None:
         copy.close()
 
 
-def rasa_command(model: Path, port: int, endpoints: Path, credentials: Path, token: str) -> list[str]:
-    """`rasa run` as the Makefile's `run` target writes it (both bots get the same flags)."""
-    return [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port), "--cors", "*", "--enable-api",
+def rasa_run(launcher: list[str], model: Path, port: int, endpoints: Path, credentials: Path, token: str) -> list[str]:
+    """`rasa run` as the Makefile's `run` target writes it (both bots get the same flags; guichet's server is
+    started as `make run` starts it, through assistant/rasa_main.py, the bare bot by Rasa's own command)."""
+    return [*launcher, "run", "--model", str(model), "--port", str(port), "--cors", "*", "--enable-api",
             "--auth-token", token, "--endpoints", str(endpoints), "--credentials", str(credentials)]
 
 
@@ -159,7 +161,8 @@ def guichet_bot(workdir: Path) -> Bot:
     logs = workdir / "logs"
     servers = [
         ServerProcess("rasa", f"http://127.0.0.1:{rasa_port}/",
-                      rasa_command(MODEL, rasa_port, endpoints, ROOT / "credentials.yml", token), environment,
+                      rasa_run(rasa_command(BIN / "python"), MODEL, rasa_port, endpoints, ROOT / "credentials.yml",
+                               token), environment,
                       logs / "guichet-rasa.log"),
         ServerProcess("actions", f"http://127.0.0.1:{action_port}/health",
                       [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
@@ -205,7 +208,8 @@ def bare_bot(workdir: Path) -> Bot:
                                 {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "bare-tracker.db")}, None)
     environment = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
     server = ServerProcess("rasa", f"http://127.0.0.1:{port}/",
-                           rasa_command(model, port, endpoints, BARE_BOT / "credentials.yml", uuid.uuid4().hex),
+                           rasa_run([str(BIN / "rasa")], model, port, endpoints, BARE_BOT / "credentials.yml",
+                                    uuid.uuid4().hex),
                            environment, workdir / "logs" / "bare-rasa.log")
     return Bot("bare bot", [server], f"http://127.0.0.1:{port}/webhooks/rest/webhook", bare_conversation)
 

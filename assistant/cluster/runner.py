@@ -18,6 +18,7 @@ from assistant.cluster.processes import ProcessError, ServerProcess, start_toget
 from assistant.db import create_database_engine, create_session_factory
 from assistant.knowledge.loader import load_knowledge_into_database
 from assistant.migrations import upgrade_database
+from assistant.rasa_main import rasa_command
 from assistant.sheets.importer import import_sheets
 from assistant.structures.importer import import_structures
 
@@ -125,7 +126,7 @@ def build_cluster(layout: ClusterLayout, environment: dict, model: Path = MODEL)
     logs = layout.workdir / "logs"
     rasa = [
         ServerProcess(f"rasa-{index + 1}", f"http://127.0.0.1:{port}/",
-                      [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
+                      [*rasa_command(BIN / "python"), "run", "--model", str(model), "--port", str(port),
                        "--endpoints", str(endpoints), "--credentials", str(config.PROJECT_ROOT / "credentials.yml"),
                        "--enable-api", "--auth-token", environment["GUICHET_RASA_TOKEN"],
                        *(["--cors", *config.cors_origins()] if config.cors_origins() else [])],

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-import bm25s
 import numpy as np
 
 from assistant.sheets.analysis import SpellingCorrector, analyse
+from assistant.sheets.bm25 import BM25
 from assistant.sheets.embeddings import Embedder
 from assistant.sheets.parser import Sheet, SheetIdentity
 from assistant.sheets.synonyms import QueryRewriter
@@ -184,7 +184,7 @@ class SheetSearch:
         analysed = [analyse_sheet(sheet, anchors.get(sheet.id, ())) for sheet in sheets]
         self._words = Counter(word for sheet in analysed for word in sheet.words)
         self._spelling = SpellingCorrector(self._words)
-        self._indexes: dict[str, bm25s.BM25] = {}
+        self._indexes: dict[str, BM25] = {}
         for name in FIELDS:
             if not self.settings.field_weights.get(name):
                 continue  # a field that weighs nothing is not indexed (the benchmark's title-only baseline)
@@ -232,7 +232,7 @@ class SheetSearch:
         search._start(summaries, settings, rewriter)
         if json.loads((directory / "sheets.json").read_text(encoding="utf-8")) != [s.id for s in summaries]:
             raise ValueError("l'index enregistré ne correspond pas à ces fiches")
-        search._indexes = {path.name: bm25s.BM25.load(str(path), show_progress=False)
+        search._indexes = {path.name: BM25.load(str(path), show_progress=False)
                            for path in sorted(directory.iterdir()) if path.is_dir()}
         search._section_owner = np.load(directory / "section_owner.npy")
         search._words = Counter(json.loads((directory / "words.json").read_text(encoding="utf-8")))
@@ -260,8 +260,8 @@ class SheetSearch:
         self._segment_starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
         self._vector_owners = owners if len(owners) != len(self.sheets) else None
 
-    def _bm25(self, documents: list[list[str]]) -> bm25s.BM25:
-        index = bm25s.BM25(k1=self.settings.bm25_k1, b=self.settings.bm25_b)
+    def _bm25(self, documents: list[list[str]]) -> BM25:
+        index = BM25(k1=self.settings.bm25_k1, b=self.settings.bm25_b)
         index.index([tokens or [""] for tokens in documents], show_progress=False)
         return index
 

@@ -110,7 +110,7 @@ def test_the_same_image_serves_every_role_with_its_own_command(compose):
     assert len(images) == 1
     assert all(services[name]["build"]["context"] == "../.." for name in APPLICATION_SERVICES)
     rasa = services["rasa"]["command"][-1]
-    assert "rasa run --model models/guichet.tar.gz --port 5005 --enable-api" in rasa
+    assert "python -m assistant.rasa_main run --model models/guichet.tar.gz --port 5005 --enable-api" in rasa
     assert '--auth-token "$GUICHET_RASA_TOKEN"' in rasa
     assert "--endpoints /etc/guichet/endpoints.yml --credentials credentials.yml" in rasa
     assert ("./endpoints.yml:/etc/guichet/endpoints.yml:ro") in services["rasa"]["volumes"]
