@@ -26,7 +26,6 @@ that carried the values stay in this store until `guichet purge` deletes the con
 
 from __future__ import annotations
 
-import copy
 import itertools
 from collections.abc import Iterator
 from typing import Any
@@ -116,23 +115,25 @@ def redacted_event(event: Event) -> Event:
 
 
 def redact_event_data(data: dict[str, Any]) -> dict[str, Any]:
-    """A serialised event (Rasa's `Event.as_dict()`) with its text redacted; `data` itself is left intact
-    (a user event's dict holds the live event's own `parse_data`)."""
-    redacted = copy.deepcopy(data)
+    """A serialised event (Rasa's `Event.as_dict()`) with its text redacted; `data` itself is left intact (a user
+    event's dict holds the live event's own `parse_data`). What holds text is rebuilt, redacted; the rest (the
+    intent and its ranking, timestamps) is shared with `data`, not copied: the result is only read, to write it."""
+    redacted = dict(data)
+    kind = redacted.get("event")
     if redacted.get("text"):
         redacted["text"] = redact(redacted["text"])
-    if redacted.get("event") == "user" and isinstance(redacted.get("metadata"), dict):
+    if kind == "user" and isinstance(redacted.get("metadata"), dict):
         redacted["metadata"] = _redacted_metadata(redacted["metadata"])
-    if redacted.get("event") == "user" and isinstance(redacted.get("parse_data"), dict):
-        parse_data = redacted["parse_data"]
+    if kind == "user" and isinstance(redacted.get("parse_data"), dict):
+        parse_data = redacted["parse_data"] = dict(redacted["parse_data"])
         if parse_data.get("text"):
             parse_data["text"] = redact(parse_data["text"])
         if isinstance(parse_data.get("metadata"), dict):
             parse_data["metadata"] = _redacted_metadata(parse_data["metadata"])
         parse_data["entities"] = _redacted_entities(parse_data.get("entities"))
-    if redacted.get("event") == "entities":
+    if kind == "entities":
         redacted["entities"] = _redacted_entities(redacted.get("entities"))
-    if redacted.get("event") in ("bot", "agent") and redacted.get("data"):
+    if kind in ("bot", "agent") and redacted.get("data"):
         redacted["data"] = redact_json(redacted["data"])
     return redacted
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 from typing import Any
@@ -14,7 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.config import PROJECT_ROOT
 from assistant.privacy.redaction import EMAIL_PLACEHOLDER, IBAN_PLACEHOLDER, PHONE_PLACEHOLDER
-from assistant.privacy.tracker_store import RedactingSQLTrackerStore
+from assistant.privacy.tracker_store import RedactingSQLTrackerStore, redact_event_data
 
 IBAN_TYPED = "FR76 3000 6000 0112 3456 7890 189"
 TYPED = f"mon IBAN est {IBAN_TYPED} et mon adresse marie@exemple.fr"
@@ -151,6 +152,20 @@ def test_a_sqlite_file_is_written_through_a_write_ahead_log(tmp_path, domain):
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL: a commit is on disk
+
+
+@pytest.mark.parametrize("event", [
+    user_message(TYPED, [EMAIL_ENTITY], metadata={"page": "écrire à marie@exemple.fr", "position": {"lat": 48.8}}),
+    BotUttered(TYPED, data={"custom": {"type": "handoff", "context": {"summary": TYPED, "turns": [TYPED]}}}),
+])
+def test_redacting_a_serialised_event_leaves_it_as_it_was(event):
+    data = event.as_dict()
+    before = copy.deepcopy(data)
+
+    redacted = redact_event_data(data)
+
+    assert data == before
+    assert "marie@exemple.fr" not in json.dumps(redacted) and IBAN_TYPED not in json.dumps(redacted)
 
 
 class CollectingBroker(EventBroker):
