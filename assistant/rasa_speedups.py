@@ -43,7 +43,7 @@ class ActionResponseCheck:
         names = [branch.get("properties", {}).get("event", {}).get("const") for branch in events.get("oneOf", [])]
         if names and all(isinstance(name, str) for name in names) and len(set(names)) == len(names) \
                 and events.get("required") == ["event"]:
-            self._by_name = {name: validator_class(branch) for name, branch in zip(names, events["oneOf"])}
+            self._by_name = {name: validator_class(branch) for name, branch in zip(names, events["oneOf"], strict=True)}
             items = {key: value for key, value in events.items() if key != "oneOf"}
             self._whole = validator_class({**schema, "properties": {
                 **schema["properties"], "events": {**schema["properties"]["events"], "items": items}}})
