@@ -41,8 +41,9 @@ class ActionResponseCheck:
         self._by_name: dict[str, Any] | None = None
         events = schema.get("properties", {}).get("events", {}).get("items", {})
         names = [branch.get("properties", {}).get("event", {}).get("const") for branch in events.get("oneOf", [])]
-        if names and all(isinstance(name, str) for name in names) and len(set(names)) == len(names) \
-                and events.get("required") == ["event"]:
+        outline_ok = events.get("required") == ["event"] and \
+            events.get("properties", {}).get("event", {}).get("type") == "string"
+        if outline_ok and names and all(isinstance(name, str) for name in names) and len(set(names)) == len(names):
             self._by_name = {name: validator_class(branch) for name, branch in zip(names, events["oneOf"], strict=True)}
             items = {key: value for key, value in events.items() if key != "oneOf"}
             self._whole = validator_class({**schema, "properties": {
