@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -188,14 +189,32 @@ class FittedIntents:
         features = scipy.sparse.hstack([vectorizer.transform(texts) for vectorizer in self.vectorizers],
                                        format="csr")
         folds, classes = self.intercept.shape
+        steps, shifts = self._calibration_axis
         total = np.zeros((len(texts), classes))
         for fold in range(folds):
             scores = np.asarray(features @ self.coef[fold]) + self.intercept[fold]
-            probabilities = np.column_stack([np.interp(scores[:, k], *self._steps(fold * classes + k))
-                                             for k in range(classes)])
+            steps_x, steps_y, lowest, highest = steps[fold]
+            probabilities = np.interp(np.clip(scores, lowest, highest) + shifts, steps_x, steps_y)
             sums = probabilities.sum(axis=1, keepdims=True)
             total += np.divide(probabilities, sums, out=np.full_like(probabilities, 1 / classes), where=sums != 0)
         return total / folds
+
+    @cached_property
+    def _calibration_axis(self) -> tuple[list[tuple[np.ndarray, ...]], np.ndarray]:
+        """For each fold, every intent's calibration steps laid end to end on one axis, intent k's moved k spans
+        along it (a span is wider than all the steps), with each intent's first and last step: a score clipped
+        to its intent's steps and moved as they were is calibrated by one `np.interp` a fold instead of one per
+        intent and fold (155 calls a message: 1.1 of its 2.8 ms, measured 2026-12-02)."""
+        folds, classes = self.intercept.shape
+        span = float(self.steps_x.max() - self.steps_x.min()) + 1.0
+        shifts = np.arange(classes) * span
+        steps = []
+        for fold in range(folds):
+            calibrators = [self._steps(fold * classes + intent) for intent in range(classes)]
+            steps.append((np.concatenate([x + shift for (x, _), shift in zip(calibrators, shifts, strict=True)]),
+                          np.concatenate([y for _, y in calibrators]),
+                          np.array([x[0] for x, _ in calibrators]), np.array([x[-1] for x, _ in calibrators])))
+        return steps, shifts
 
     def _steps(self, calibrator: int) -> tuple[np.ndarray, np.ndarray]:
         start, end = self.offsets[calibrator], self.offsets[calibrator + 1]
