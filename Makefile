@@ -138,8 +138,8 @@ run: setup
 	@echo "Console des conseillers : http://localhost:$(WEB_PORT)/conseiller (comptes : guichet advisors add)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(BIN)/rasa run actions --actions actions --port $(ACTIONS_PORT) & \
-	  $(BIN)/python -m assistant.rasa_main run --model $(MODEL) --port $(RASA_PORT) --cors '*' --enable-api --auth-token "$$GUICHET_RASA_TOKEN" \
-	    --endpoints endpoints.yml --credentials credentials.yml & \
+	  $(BIN)/python -m assistant.rasa_main run --model $(MODEL) --port $(RASA_PORT) --cors '*' --enable-api \
+	    --auth-token "$$GUICHET_RASA_TOKEN" --endpoints endpoints.yml --credentials credentials.yml & \
 	  $(BIN)/guichet web --port $(WEB_PORT) & \
 	  wait
 
