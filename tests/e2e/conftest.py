@@ -15,6 +15,7 @@ import requests
 from assistant.cluster.processes import ProcessError, ServerProcess, free_port, start_together
 from assistant.config import PROJECT_ROOT, SHARED_SHEETS_ARCHIVE, SHARED_STRUCTURES_LIST
 from assistant.db import create_database_engine, create_session_factory
+from assistant.rasa_main import rasa_command
 from assistant.sheets.importer import import_sheets
 from assistant.structures.importer import import_structures
 from tests.conftest import KNOWLEDGE_DIRECTORY, load_into_sqlite
@@ -79,9 +80,9 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
         "actions": (f"http://127.0.0.1:{actions_port}/health",
                     [str(RASA), "run", "actions", "--actions", "actions", "--port", str(actions_port)]),
         "rasa": (f"http://127.0.0.1:{rasa_port}/",
-                 [str(RASA), "run", "--model", str(MODEL), "--port", str(rasa_port), "--endpoints", str(endpoints),
-                  "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--cors", "*", "--enable-api",
-                  "--auth-token", environment["GUICHET_RASA_TOKEN"]]),
+                 [*rasa_command(sys.executable), "run", "--model", str(MODEL), "--port", str(rasa_port),
+                  "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--cors", "*",
+                  "--enable-api", "--auth-token", environment["GUICHET_RASA_TOKEN"]]),
         "web": (f"http://127.0.0.1:{web_port}/health", [str(GUICHET), "web", "--port", str(web_port)]),
     }
     servers = {name: ServerProcess(name, health_url, command, environment, workdir / f"{name}.log")
