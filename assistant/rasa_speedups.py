@@ -37,7 +37,6 @@ class ActionResponseCheck:
     def __init__(self, schema: dict[str, Any]):
         validator_class = validator_for(schema)
         validator_class.check_schema(schema)
-        self._whole = validator_class(schema)
         self._by_name: dict[str, Any] | None = None
         events = schema.get("properties", {}).get("events", {}).get("items", {})
         names = [branch.get("properties", {}).get("event", {}).get("const") for branch in events.get("oneOf", [])]
@@ -46,11 +45,12 @@ class ActionResponseCheck:
         if outline_ok and names and all(isinstance(name, str) for name in names) and len(set(names)) == len(names):
             self._by_name = {name: validator_class(branch) for name, branch in zip(names, events["oneOf"], strict=True)}
             items = {key: value for key, value in events.items() if key != "oneOf"}
-            self._whole = validator_class({**schema, "properties": {
-                **schema["properties"], "events": {**schema["properties"]["events"], "items": items}}})
+            schema = {**schema, "properties": {
+                **schema["properties"], "events": {**schema["properties"]["events"], "items": items}}}
+        self._outline = validator_class(schema)  # the whole schema, or all of it but the sub-schemas of events
 
     def is_valid(self, answer: Any) -> bool:
-        if not self._whole.is_valid(answer):
+        if not self._outline.is_valid(answer):
             return False
         if self._by_name is None:
             return True
