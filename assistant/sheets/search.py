@@ -20,12 +20,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from assistant.sheets.analysis import SpellingCorrector, analyse
 from assistant.sheets.bm25 import BM25
+from assistant.sheets.bm25 import scores as bm25_scores
 from assistant.sheets.embeddings import Embedder
 from assistant.sheets.parser import Sheet, SheetIdentity
 from assistant.sheets.synonyms import QueryRewriter
@@ -240,6 +242,13 @@ class SheetSearch:
         search.build_seconds = time.perf_counter() - started
         return search
 
+    @cached_property
+    def _section_segments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each sheet's sections start in the section index, and which sheets have any: the sections are
+        indexed sheet after sheet, so a sheet's best section is a `reduceat` (`ufunc.at` is slow on numpy 1.23)."""
+        starts = np.flatnonzero(np.diff(self._section_owner, prepend=-1))
+        return starts, self._section_owner[starts]
+
     @property
     def has_vectors(self) -> bool:
         return self._vectors is not None and self._embedder is not None
@@ -366,11 +375,11 @@ class SheetSearch:
             if not known or not weight:
                 continue
             if name == SECTION_FIELD:
-                best = np.zeros(len(self.sheets), dtype=np.float32)
-                np.maximum.at(best, self._section_owner, index.get_scores(known)[:len(self._section_owner)])
-                total += weight * best
+                starts, owners = self._section_segments
+                total[owners] += weight * np.maximum.reduceat(bm25_scores(index, known)[:len(self._section_owner)],
+                                                              starts)
             else:
-                total += weight * index.get_scores(known)
+                total += weight * bm25_scores(index, known)
         return total
 
 
