@@ -67,7 +67,6 @@ class OnnxE5:
         self._threads = threads
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         digest = hashlib.sha256(f"{LAYOUT}\0{onnxruntime.__version__}\0".encode())
         digest.update(self.weights.path.read_bytes())
         self.key = digest.hexdigest()[:24]  # what the vectors depend on: the weights, the graph, onnxruntime
