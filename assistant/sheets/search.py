@@ -3,9 +3,9 @@
 A question goes through what people's writing needs before it meets the corpus: chat spellings and
 abbreviations rewritten with the sheets' official terms (`synonyms.yml`), typos corrected against the
 corpus's own words, French stems. The lexical side is BM25 (bm25s) on each field of a sheet — title,
-description, breadcrumb, section titles, body — weighted, so that a sheet is found for its subject before its
-incidental words. The dense side compares the question with each sheet's title and description through
-multilingual-e5-small. Both are min-max normalised and mixed with weights; a sheet's family then weighs in:
+description, breadcrumb, section titles, body, and the everyday wordings of what it answers (`wordings.yml`) —
+weighted, so that a sheet is found for its subject before its incidental words. The dense side compares the
+question with each sheet's title and description, chapters and everyday wordings through multilingual-e5-small. Both are min-max normalised and mixed with weights; a sheet's family then weighs in:
 a fiche answers a question before the form, téléservice or dossier page that surrounds it.
 
 Everything is computed once when the index is built (at start, from the database or the archive); a query
@@ -31,11 +31,12 @@ from assistant.sheets.bm25 import scores as bm25_scores
 from assistant.sheets.embeddings import Embedder
 from assistant.sheets.parser import Sheet, SheetIdentity
 from assistant.sheets.synonyms import QueryRewriter
+from assistant.sheets.wordings import Wordings, load_wordings
 from assistant.text import fold
 
-FIELDS = ("title", "description", "context", "headings", "body", "anchors")
+FIELDS = ("title", "description", "context", "headings", "body", "anchors", "wordings")
 # Raised when the index is built differently (fields, how they are analysed): a cached index is then rebuilt.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 # The confidence scale: a raw lexical score of 15 (with the default weights) is a half-sure match; e5 puts
 # unrelated French texts at a cosine of about 0.8, so only what is above counts.
 LEXICAL_HALF_CONFIDENCE = 15.0
@@ -51,7 +52,7 @@ class SearchSettings:
 
     field_weights: Mapping[str, float] = field(default_factory=lambda: {
         "title": 1.0, "description": 0.3, "context": 0.3, "headings": 0.1, "body": 0.3, "section": 1.0,
-        "anchors": 0.1})
+        "anchors": 0.1, "wordings": 1.5})
     rewrite: bool = True  # chat spellings and synonyms from synonyms.yml
     addition_weight: float = 1.0  # weight of the official terms the synonyms add, against the person's own words
     correct_spelling: bool = True
@@ -115,13 +116,14 @@ class AnalysedSheet:
     sections: list[list[str]]
 
 
-def analyse_sheet(sheet: Sheet, anchors: Sequence[str] = ()) -> AnalysedSheet:
+def analyse_sheet(sheet: Sheet, anchors: Sequence[str] = (), wordings: Sequence[str] = ()) -> AnalysedSheet:
     """Fold and stem a sheet once: the body and the section titles come from the sections' own stems."""
     folded = {
         "title": fold(f"{sheet.title} {sheet.cerfa or ''}"),
         "description": fold(sheet.description),
         "context": fold(" ".join([title for _, title in sheet.breadcrumb] + [sheet.dossier_part])),
         "anchors": fold(" ".join(anchors)),
+        "wordings": fold(" ".join(wordings)),
     }
     fields = {name: analyse(text) for name, text in folded.items()}
     words = set(" ".join(folded.values()).split())
@@ -143,10 +145,12 @@ def passage(sheet: Sheet) -> str:
     return f"{sheet.title}. {sheet.description}"
 
 
-def dense_passages(sheets: Sequence[Sheet]) -> tuple[list[str], np.ndarray]:
+def dense_passages(sheets: Sequence[Sheet], wordings: Wordings | None = None) -> tuple[list[str], np.ndarray]:
     """Everything e5 reads, with the position of the sheet each text belongs to: the title and description,
     then « title : situation, chapter » for each situation and chapter (a sheet about identity cards also
-    answers « quels papiers pour la carte d'identité de mon fils » through its « Pièces à fournir »)."""
+    answers « quels papiers pour la carte d'identité de mon fils » through its « Pièces à fournir »), then each
+    of its everyday wordings (`wordings.yml`, read when not given)."""
+    wordings = load_wordings() if wordings is None else wordings
     texts: list[str] = []
     owners: list[int] = []
     for position, sheet in enumerate(sheets):
@@ -160,6 +164,11 @@ def dense_passages(sheets: Sequence[Sheet]) -> tuple[list[str], np.ndarray]:
                     seen.add(text)
                     texts.append(text)
                     owners.append(position)
+        for text in wordings.get(sheet.id, ()):
+            if text not in seen:
+                seen.add(text)
+                texts.append(text)
+                owners.append(position)
     return texts, np.array(owners, dtype=np.int64)
 
 
@@ -176,6 +185,7 @@ class SheetSearch:
         *,
         settings: SearchSettings | None = None,
         rewriter: QueryRewriter | None = None,
+        wordings: Wordings | None = None,
         embedder: Embedder | None = None,
         passage_vectors: np.ndarray | None = None,
         passage_owners: np.ndarray | None = None,
@@ -183,7 +193,8 @@ class SheetSearch:
         started = time.perf_counter()
         self._start([summarise(sheet) for sheet in sheets], settings, rewriter)
         anchors = incoming_anchors(sheets)
-        analysed = [analyse_sheet(sheet, anchors.get(sheet.id, ())) for sheet in sheets]
+        wordings = load_wordings() if wordings is None else wordings
+        analysed = [analyse_sheet(sheet, anchors.get(sheet.id, ()), wordings.get(sheet.id, ())) for sheet in sheets]
         self._words = Counter(word for sheet in analysed for word in sheet.words)
         self._spelling = SpellingCorrector(self._words)
         self._indexes: dict[str, BM25] = {}

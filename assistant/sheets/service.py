@@ -30,6 +30,7 @@ from assistant.sheets.search import (
     dense_passages,
     summarise,
 )
+from assistant.sheets.wordings import Wordings, load_wordings, wordings_digest
 from assistant.text import STOP_WORDS
 
 Progress = Callable[[int, int], None]
@@ -45,12 +46,12 @@ class SheetVectors:
 
 
 def embed_sheets(sheets: Sequence[Sheet], cache_directory: Path, *, embedder: Embedder | None = None,
-                 progress: Progress | None = None, threads: int = 1) -> SheetVectors:
+                 progress: Progress | None = None, threads: int = 1, wordings: Wordings | None = None) -> SheetVectors:
     """The e5 vectors of the sheets' texts, from the cache or computed (then cached). `threads`: for a batch
     job such as the import, every core (a server keeps one, to answer questions without spinning)."""
     embedder = embedder or E5Embedder(cache_directory, threads=threads)
     cache = EmbeddingCache(cache_directory, embedder)
-    texts, owners = dense_passages(sheets)
+    texts, owners = dense_passages(sheets, wordings)
     vectors = cache.vectors(texts, progress=progress)
     return SheetVectors(vectors, owners, cache.computed, embedder)
 
@@ -71,35 +72,36 @@ def load_sheet_search(session_factory: sessionmaker, *, cache_directory: Path, d
     """The search over the imported sheets, or None when `guichet sheets import` has not run yet.
 
     The lexical index is kept under `cache_directory/sheet-index/<key>`, the key hashing the sheets' content
-    hashes, the index's settings and the analysis (stop words, stems): a start on the same corpus restores it
-    instead of analysing every sheet again; any change builds a new one and removes the old."""
+    hashes, the everyday wordings, the index's settings and the analysis (stop words, stems): a start on the same
+    corpus restores it instead of analysing every sheet again; any change builds a new one and removes the old."""
     settings = settings or SearchSettings()
+    wordings = load_wordings()
     with session_factory() as session:
         fingerprints = corpus_fingerprints(session=session)
         if not fingerprints:
             return None
-        directory = Path(cache_directory) / INDEX_FOLDER / index_key(fingerprints, settings)
+        directory = Path(cache_directory) / INDEX_FOLDER / index_key(fingerprints, settings, wordings)
         sheets = list_sheets(session=session) if dense or not directory.is_dir() else None
         summaries = [summarise(sheet) for sheet in sheets] if sheets else list_sheet_summaries(session=session)
         search = _restored(directory, summaries, settings)
         if search is None:
             sheets = sheets or list_sheets(session=session)
     if search is None:
-        search = SheetSearch(sheets, settings=settings)
+        search = SheetSearch(sheets, settings=settings, wordings=wordings)
         _save(search, directory)
     if dense:
-        embedded = embed_sheets(sheets, cache_directory)
+        embedded = embed_sheets(sheets, cache_directory, wordings=wordings)
         search.attach_vectors(embedded.vectors, embedded.embedder, embedded.owners)
     return search
 
 
-def index_key(fingerprints: Mapping[str, str], settings: SearchSettings) -> str:
-    """What the lexical index depends on: every sheet's content, the BM25 settings, the indexed fields, the
-    stop words and stem exceptions, and the index's version."""
+def index_key(fingerprints: Mapping[str, str], settings: SearchSettings, wordings: Wordings) -> str:
+    """What the lexical index depends on: every sheet's content, the everyday wordings, the BM25 settings, the
+    indexed fields, the stop words and stem exceptions, and the index's version."""
     digest = hashlib.sha256(json.dumps({
         "version": INDEX_VERSION, "k1": settings.bm25_k1, "b": settings.bm25_b,
         "fields": sorted(name for name, weight in settings.field_weights.items() if weight),
-        "stop_words": sorted(STOP_WORDS), "stem_exceptions": STEM_EXCEPTIONS,
+        "stop_words": sorted(STOP_WORDS), "stem_exceptions": STEM_EXCEPTIONS, "wordings": wordings_digest(wordings),
     }, sort_keys=True).encode())
     for sheet_id in sorted(fingerprints):
         digest.update(f"{sheet_id}:{fingerprints[sheet_id]}\n".encode())

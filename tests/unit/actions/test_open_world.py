@@ -35,7 +35,7 @@ def services(session_factory, knowledge_base, resolver, structures, tmp_path):
     """The real knowledge base, a small corpus of sheets to search, and one of them in the database."""
     import_sheets(session_factory, write_zip(tmp_path / "sheets.zip", {"F21032.xml": RESIDENCE_PERMIT}))
     built = make_services(session_factory, knowledge=knowledge_base, resolver=resolver,
-                          structure_index=StructureIndex(structures), sheet_search=SheetSearch(CORPUS))
+                          structure_index=StructureIndex(structures), sheet_search=SheetSearch(CORPUS, wordings={}))
     built.procedures.thresholds = SMALL_CORPUS
     return built
 

@@ -27,7 +27,7 @@ from tests.unit.sheets.test_search import CORPUS
 
 @pytest.fixture(scope="module")
 def small_search():
-    return SheetSearch(CORPUS)
+    return SheetSearch(CORPUS, wordings={})
 
 
 def procedure_citing(knowledge_base, sheet_id: str | None, **fields):

@@ -50,7 +50,8 @@ CORPUS = [
 
 @pytest.fixture(scope="module")
 def search():
-    return SheetSearch(CORPUS)
+    """The fixture corpus without the shipped everyday wordings: these tests hold whatever wordings.yml says."""
+    return SheetSearch(CORPUS, wordings={})
 
 
 def best(search, question, **options):
@@ -115,7 +116,7 @@ class ConceptEmbedder:
 
 def test_the_dense_side_finds_a_sheet_that_shares_no_word_with_the_question(search):
     embedder = ConceptEmbedder()
-    dense = SheetSearch(CORPUS, embedder=embedder,
+    dense = SheetSearch(CORPUS, wordings={}, embedder=embedder,
                         passage_vectors=embedder.passages([passage(sheet) for sheet in CORPUS]))
     question = "papier pour mon bebe"
 
@@ -145,16 +146,36 @@ class FixedEmbedder:
 
 def test_a_sheet_is_as_close_as_its_closest_text():
     sheets = CORPUS[:2]
-    texts, owners = dense_passages(sheets)
+    texts, owners = dense_passages(sheets, wordings={})
     assert texts[0] == passage(sheets[0]) and list(owners) == [0, 1]
     vectors = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1]], dtype=np.float32)  # the second sheet has two texts
-    search = SheetSearch(sheets, embedder=FixedEmbedder([0, 0, 1]), passage_vectors=vectors,
+    search = SheetSearch(sheets, wordings={}, embedder=FixedEmbedder([0, 0, 1]), passage_vectors=vectors,
                          passage_owners=np.array([0, 1, 1]))
 
     scored = search.score("question sans mot connu")
 
     assert list(scored.dense) == [0.0, 1.0]
     assert best(search, "question sans mot connu", limit=1) == ["F21032"]
+
+
+def test_a_sheet_is_found_by_how_people_say_what_it_answers(search):
+    question = "mes crédits m'étouffent"
+    with_wordings = SheetSearch(CORPUS, wordings={"F15": ("trop de crédits à rembourser", "mes crédits m'étranglent"),
+                                                  "F999": ("une fiche que le corpus n'a pas",)})
+
+    assert best(search, question) == []
+    assert best(with_wordings, question) == ["F15"]
+
+
+def test_e5_reads_each_everyday_wording_once_for_its_sheet():
+    sheets = CORPUS[:2]
+    wordings = {"F21032": ("perdu mon titre de séjour", "perdu mon titre de séjour", passage(sheets[1])),
+                "F999": ("une fiche que le corpus n'a pas",)}
+
+    texts, owners = dense_passages(sheets, wordings=wordings)
+
+    assert texts == [passage(sheets[0]), passage(sheets[1]), "perdu mon titre de séjour"]
+    assert list(owners) == [0, 1, 1]
 
 
 def test_the_confidence_grows_with_how_much_of_the_question_a_sheet_answers(search):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import assistant.sheets.search as search_module
+import assistant.sheets.service as service_module
 from assistant.sheets.importer import import_sheets
 from assistant.sheets.service import INDEX_FOLDER, load_sheet_search
 from tests.unit.sheets.conftest import paragraph, sheet_xml
@@ -44,6 +45,20 @@ def test_a_changed_corpus_builds_a_new_index_and_removes_the_old(session_factory
     second = list((cache / INDEX_FOLDER).iterdir())
     assert len(first) == len(second) == 1 and first != second
     assert search.summary("F2213").title == "Naturalisation par décret"
+
+
+def test_new_everyday_wordings_build_a_new_index(session_factory, make_zip, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    import_sheets(session_factory, make_zip(FILES))
+    monkeypatch.setattr(service_module, "load_wordings", lambda: {})
+    before = load_sheet_search(session_factory, cache_directory=cache, dense=False)
+    monkeypatch.setattr(service_module, "load_wordings", lambda: {"F2213": ("cérémonie d accueil dans la citoyenneté",)})
+
+    after = load_sheet_search(session_factory, cache_directory=cache, dense=False)
+
+    assert before.search("cérémonie de citoyenneté") == []
+    assert after.search("cérémonie de citoyenneté")[0].sheet.id == "F2213"
+    assert len(list((cache / INDEX_FOLDER).iterdir())) == 1
 
 
 def test_a_damaged_index_is_rebuilt(session_factory, make_zip, tmp_path):

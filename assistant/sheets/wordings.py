@@ -1,0 +1,39 @@
+"""How people say what each sheet answers: a few everyday phrases per sheet, indexed beside the sheet's own text.
+
+The sheets say « attestation d'accueil »; a person writes « inviter ma mère qui vit au Maroc ». The synonym list
+(`synonyms.yml`) rewrites words of the question, whatever sheet they lead to; this list works from the other
+side: `wordings.yml` (beside this module) gives each fiche and question-réponse of the corpus three to six phrases
+in the words people use for the need or the situation it covers (« mon proprio garde ma caution », « mutuelle
+gratuite »). They were written from each sheet's title, summary, theme and section titles, never from questions
+of the evaluation set; the search indexes them as one more field of the sheet, and e5 reads each of them.
+A sheet the file does not name simply has none; an id the corpus no longer has is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+WORDINGS_FILE = Path(__file__).with_name("wordings.yml")
+
+Wordings = Mapping[str, tuple[str, ...]]
+
+
+def load_wordings(path: Path = WORDINGS_FILE) -> dict[str, tuple[str, ...]]:
+    """Sheet id → its phrases, in the file's order, blanks and repeats left out."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name} : une fiche par ligne est attendue (« F1234: [phrase, phrase] »)")
+    return {str(sheet_id): tuple(dict.fromkeys(str(phrase).strip() for phrase in phrases or () if str(phrase).strip()))
+            for sheet_id, phrases in data.items()}
+
+
+def wordings_digest(wordings: Wordings) -> str:
+    """A hash of the phrases, for the keys of the caches that depend on them (the lexical index)."""
+    digest = hashlib.sha256()
+    for sheet_id in sorted(wordings):
+        digest.update(f"{sheet_id}\0{chr(31).join(wordings[sheet_id])}\n".encode())
+    return digest.hexdigest()
