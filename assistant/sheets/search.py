@@ -5,11 +5,12 @@ abbreviations rewritten with the sheets' official terms (`synonyms.yml`), typos 
 corpus's own words, French stems. The lexical side is BM25 (bm25s) on each field of a sheet — title,
 description, breadcrumb, section titles, body, and the everyday wordings of what it answers (`wordings.yml`) —
 weighted, so that a sheet is found for its subject before its incidental words. The dense side compares the
-question with each sheet's title and description, chapters and everyday wordings through multilingual-e5-small. Both are min-max normalised and mixed with weights; a sheet's family then weighs in:
-a fiche answers a question before the form, téléservice or dossier page that surrounds it.
+question with each sheet's title and description, chapters and everyday wordings through multilingual-e5-small.
+Both are min-max normalised and mixed with weights; a sheet's family then weighs in: a fiche answers a question
+before the form, téléservice or dossier page that surrounds it.
 
 Everything is computed once when the index is built (at start, from the database or the archive); a query
-costs a few sparse products, one small-model forward pass and a dot product with 4,873 vectors.
+costs a few sparse products, one small-model forward pass and a dot product with the passages' vectors.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ def test_new_everyday_wordings_build_a_new_index(session_factory, make_zip, tmp_
     import_sheets(session_factory, make_zip(FILES))
     monkeypatch.setattr(service_module, "load_wordings", lambda: {})
     before = load_sheet_search(session_factory, cache_directory=cache, dense=False)
-    monkeypatch.setattr(service_module, "load_wordings", lambda: {"F2213": ("cérémonie d accueil dans la citoyenneté",)})
+    monkeypatch.setattr(service_module, "load_wordings", lambda: {"F2213": ("cérémonie de la citoyenneté",)})
 
     after = load_sheet_search(session_factory, cache_directory=cache, dense=False)
 
