@@ -313,12 +313,20 @@ def _prepare_sheet_search(database_url: str, dense: bool) -> None:
     so that the servers start by reading them."""
     from assistant.sheets.repository import list_sheets
     from assistant.sheets.service import embed_sheets, load_sheet_search
+    from assistant.sheets.wordings import WORDINGS_FILE, load_wordings, without_wordings
 
     started = time.perf_counter()
     with upgraded_database(database_url) as engine:
-        load_sheet_search(create_session_factory(engine), cache_directory=config.cache_directory(), dense=False)
+        search = load_sheet_search(create_session_factory(engine), cache_directory=config.cache_directory(),
+                                   dense=False)
         console.print(f"Index de recherche prêt ({config.cache_directory()}) en {time.perf_counter() - started:.1f} s.",
                       highlight=False, soft_wrap=True)
+        missing = without_wordings(search.sheets if search else [], load_wordings())
+        if missing:
+            listed = ", ".join(missing[:10]) + (", …" if len(missing) > 10 else "")
+            console.print(f"{len(missing)} fiche(s) sans formulations courantes dans {WORDINGS_FILE.name}, que la "
+                          f"recherche trouvera moins bien tant qu'elles n'en ont pas : {listed}", highlight=False,
+                          soft_wrap=True)
         if not dense:
             return
         with create_session_factory(engine)() as session:

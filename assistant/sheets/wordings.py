@@ -12,12 +12,16 @@ A sheet the file does not name simply has none; an id the corpus no longer has i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import yaml
 
+from assistant.sheets.parser import SheetIdentity
+
 WORDINGS_FILE = Path(__file__).with_name("wordings.yml")
+# The families that have wordings: the sheets that answer (dossiers and tools are found through them).
+WORDED_FAMILIES = frozenset({"fiche", "question"})
 
 Wordings = Mapping[str, tuple[str, ...]]
 
@@ -37,3 +41,8 @@ def wordings_digest(wordings: Wordings) -> str:
     for sheet_id in sorted(wordings):
         digest.update(f"{sheet_id}\0{chr(31).join(wordings[sheet_id])}\n".encode())
     return digest.hexdigest()
+
+
+def without_wordings(sheets: Iterable[SheetIdentity], wordings: Wordings) -> list[str]:
+    """The fiches and questions-réponses that have no phrase yet: after a refreshed corpus, the lines to write."""
+    return sorted(sheet.id for sheet in sheets if sheet.family in WORDED_FAMILIES and not wordings.get(sheet.id))

@@ -253,6 +253,7 @@ def test_sheets_import_search_and_show(tmp_path, monkeypatch):
         "F21032.xml": sheet_xml("F21032", "Que doit faire un étranger en cas de perte de sa carte de séjour ?",
                                 kind="Fiche Question-réponse", modified="2020-10-29", body=pieces),
         "F1427.xml": sheet_xml("F1427", "Acte de naissance : demande de copie"),
+        "F999999.xml": sheet_xml("F999999", "Une fiche parue après les formulations courantes"),
         "F9.xml": b"<broken",
     })
 
@@ -263,7 +264,9 @@ def test_sheets_import_search_and_show(tmp_path, monkeypatch):
 
     assert imported.exit_code == 0
     assert "Fichier F9.xml rejeté : XML illisible" in imported.output
-    assert "Fiches : 2 importée(s), 0 mise(s) à jour, 0 retirée(s), 1 rejetée(s)" in " ".join(imported.output.split())
+    assert "Fiches : 3 importée(s), 0 mise(s) à jour, 0 retirée(s), 1 rejetée(s)" in " ".join(imported.output.split())
+    assert "1 fiche(s) sans formulations courantes dans wordings.yml, que la recherche trouvera moins bien tant " \
+           "qu'elles n'en ont pas : F999999" in " ".join(imported.output.split())
     assert found.exit_code == 0
     assert found.output.startswith("1. Que doit faire un étranger en cas de perte de sa carte de séjour ? "
                                    "(Question-réponse, F21032)")

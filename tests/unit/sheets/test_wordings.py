@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import re
 import zipfile
+from datetime import date
 from pathlib import PurePosixPath
 
 import pytest
 
 from assistant.config import SHARED_SHEETS_ARCHIVE
-from assistant.sheets.wordings import load_wordings, wordings_digest
+from assistant.sheets.search import SheetSummary
+from assistant.sheets.wordings import load_wordings, without_wordings, wordings_digest
 
 
 def test_each_sheet_keeps_its_phrases_in_order_without_blanks_or_repeats(tmp_path):
@@ -32,6 +34,14 @@ def test_the_digest_changes_with_any_phrase():
     assert wordings_digest(wordings) == wordings_digest(dict(reversed(wordings.items())))
     assert wordings_digest(wordings) != wordings_digest({**wordings, "F15": ("trop de crédit",)})
     assert wordings_digest(wordings) != wordings_digest({"F15": ("trop de crédits", "demander un HLM")})
+
+
+def test_the_fiches_left_without_phrases_are_listed_not_the_forms_or_dossiers():
+    sheets = [SheetSummary(sheet_id, "Titre", "", kind, date(2020, 11, 12), ()) for sheet_id, kind in (
+        ("F15", "Fiche d'information"), ("F900", "Fiche Question-réponse"), ("F20", "Fiche d'information"),
+        ("R1406", "Téléservice"), ("N359", "Dossier"))]
+
+    assert without_wordings(sheets, {"F15": ("trop de crédits",), "F20": ()}) == ["F20", "F900"]
 
 
 def test_the_shipped_phrases_are_short_and_give_no_amount():
