@@ -38,7 +38,7 @@ from assistant.sheets.search import SearchSettings, SheetSearch  # noqa: E402
 from assistant.sheets.service import embed_sheets  # noqa: E402
 
 EVALUATION_SET = ROOT / "bench" / "data" / "open_eval.yml"
-# A second set, written and labelled later by writers who saw neither the code nor the first set's misses; nothing
+# A second set, written and labelled later by writers who saw neither the code nor the first set; nothing
 # was chosen on it: all of it is held out (README_open_eval.md).
 FRESH_SET = ROOT / "bench" / "data" / "open_eval_fresh.yml"
 FRESH = "fresh"
