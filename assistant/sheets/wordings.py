@@ -32,8 +32,13 @@ def load_wordings(path: Path = WORDINGS_FILE) -> dict[str, tuple[str, ...]]:
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path.name} : une fiche par ligne est attendue (« F1234: [phrase, phrase] »)")
-    return {str(sheet_id): tuple(dict.fromkeys(str(phrase).strip() for phrase in phrases or () if str(phrase).strip()))
-            for sheet_id, phrases in data.items()}
+    return {str(sheet_id): _phrases(phrases) for sheet_id, phrases in data.items()}
+
+
+def _phrases(value) -> tuple[str, ...]:
+    """A line's phrases; a single phrase written without brackets (« F15: trop de crédits ») is one phrase."""
+    items = [value] if isinstance(value, str) else value or ()
+    return tuple(dict.fromkeys(str(phrase).strip() for phrase in items if str(phrase).strip()))
 
 
 def wordings_digest(wordings: Wordings) -> str:

@@ -15,9 +15,10 @@ from assistant.sheets.wordings import load_wordings, without_wordings, wordings_
 def test_each_sheet_keeps_its_phrases_in_order_without_blanks_or_repeats(tmp_path):
     path = tmp_path / "wordings.yml"
     path.write_text('# comment\nF15: ["trop de crédits", "", "trop de crédits", "huissier à la porte"]\n'
-                    "F869: [demander un HLM]\n", encoding="utf-8")
+                    "F869: [demander un HLM]\nF1427: acte de naissance perdu\nF20:\n", encoding="utf-8")
 
-    assert load_wordings(path) == {"F15": ("trop de crédits", "huissier à la porte"), "F869": ("demander un HLM",)}
+    assert load_wordings(path) == {"F15": ("trop de crédits", "huissier à la porte"), "F869": ("demander un HLM",),
+                                   "F1427": ("acte de naissance perdu",), "F20": ()}
 
 
 def test_a_file_that_is_not_one_line_per_sheet_is_refused_in_french(tmp_path):
