@@ -55,7 +55,7 @@ def sheets_source() -> str:
 
 def sheets_dense() -> bool:
     """Mix e5 vectors into the sheets' search (`GUICHET_SHEETS_DENSE=1`): a few points of accuracy for about
-    12 ms of CPU per question (bench/open.py); off by default, the lexical search answers alone."""
+    10 ms of CPU per question (bench/open.py); off by default, the lexical search answers alone."""
     return os.environ.get("GUICHET_SHEETS_DENSE", "").lower() in ("1", "true", "yes")
 
 

@@ -155,21 +155,11 @@ def dense_passages(sheets: Sequence[Sheet], wordings: Wordings | None = None) ->
     texts: list[str] = []
     owners: list[int] = []
     for position, sheet in enumerate(sheets):
-        seen = {passage(sheet)}
-        texts.append(passage(sheet))
-        owners.append(position)
-        for section in sheet.sections:
-            if section.kind in ("chapitre", "situation") and section.title:
-                text = f"{sheet.title} : {section.title.replace(' › ', ', ')}"
-                if text not in seen:
-                    seen.add(text)
-                    texts.append(text)
-                    owners.append(position)
-        for text in wordings.get(sheet.id, ()):
-            if text not in seen:
-                seen.add(text)
-                texts.append(text)
-                owners.append(position)
+        chapters = (f"{sheet.title} : {section.title.replace(' › ', ', ')}" for section in sheet.sections
+                    if section.kind in ("chapitre", "situation") and section.title)
+        own = list(dict.fromkeys([passage(sheet), *chapters, *wordings.get(sheet.id, ())]))  # each text once
+        texts += own
+        owners += [position] * len(own)
     return texts, np.array(owners, dtype=np.int64)
 
 
